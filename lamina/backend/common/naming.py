@@ -1,0 +1,44 @@
+"""Automatic unique names (``dense``, ``dense_1``, ...), as Keras 3 gives them."""
+
+import re
+import threading
+
+_state = threading.local()
+
+
+def _counters():
+    counters = getattr(_state, "counters", None)
+    if counters is None:
+        counters = _state.counters = {}
+    return counters
+
+
+def to_snake_case(name):
+    name = re.sub(r"\W+", "", name)
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return name.lower()
+
+
+def uniquify(prefix):
+    """Returns ``prefix`` the first time, then ``prefix_1``, ``prefix_2``, ..."""
+    counters = _counters()
+    count = counters.get(prefix, 0)
+    counters[prefix] = count + 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def auto_name(class_name):
+    return uniquify(to_snake_case(class_name))
+
+
+def reset_names():
+    _counters().clear()
+
+
+def validate_name(name, what="name"):
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"Expected {what} to be a non-empty string. Received: {what}={name!r}")
+    if "/" in name:
+        raise ValueError(f"Names may not contain '/'. Received: {what}={name!r}")
+    return name

@@ -1,0 +1,269 @@
+"""JAX: tensors, variables, symbolic shape inference, control flow and gradients."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.backend.common import dtypes, tree
+from lamina.backend.common.keras_tensor import KerasTensor
+from lamina.backend.common.stateless_scope import StatelessScope, get_stateless_scope
+from lamina.backend.common.variables import Variable as _BaseVariable
+
+SUPPORTS_SPARSE_TENSORS = False
+IS_THREAD_SAFE = True
+
+
+def _jax_dtype(dtype):
+    name = dtypes.standardize_dtype(dtype)
+    if name == "string":
+        raise ValueError("The JAX backend has no string tensors; strings stay on the host as NumPy arrays.")
+    return jnp.dtype(name)
+
+
+class Variable(_BaseVariable):
+    def _initialize(self, value):
+        self._value = value
+
+    def _direct_assign(self, value):
+        self._value = value
+
+    def _creation_scope(self):
+        # Layers first built inside a trace (shape inference) still get concrete weights.
+        return jax.ensure_compile_time_eval()
+
+    def _convert_to_tensor(self, value, dtype):
+        return convert_to_tensor(value, dtype=dtype)
+
+    def numpy(self):
+        return np.asarray(self.value)
+
+    def __jax_array__(self):
+        return self.value
+
+
+jax.tree_util.register_pytree_node(
+    Variable, lambda v: ((v.value,), None), lambda _, children: children[0]
+)
+
+
+def is_tensor(x):
+    return isinstance(x, jax.Array)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None):
+    if isinstance(x, Variable):
+        x = x.value
+        if dtype is None or dtypes.standardize_dtype(dtype) == x.dtype.name:
+            return x
+    if dtype is not None:
+        dtype = _jax_dtype(dtype)
+    if isinstance(x, jax.Array):
+        return x if dtype is None or x.dtype == dtype else x.astype(dtype)
+    if isinstance(x, KerasTensor):
+        raise ValueError(
+            "convert_to_tensor received a symbolic KerasTensor. Symbolic tensors can only be "
+            "passed to lamina layers and lamina.ops functions."
+        )
+    if dtype is None:
+        if isinstance(x, bool):
+            dtype = jnp.bool_
+        elif isinstance(x, int):
+            dtype = jnp.int32
+        elif isinstance(x, float):
+            dtype = _jax_dtype(None)
+        elif isinstance(x, np.ndarray) and x.dtype == np.float64:
+            dtype = jnp.float32 if not jax.config.jax_enable_x64 else None
+        elif isinstance(x, (list, tuple)):
+            arr = np.asarray(x)
+            if arr.dtype == np.float64:
+                dtype = _jax_dtype(None)
+            elif arr.dtype == np.int64:
+                dtype = jnp.int32
+            x = arr
+    if isinstance(x, np.ndarray) and x.dtype.kind in "US O".replace(" ", ""):
+        raise ValueError(
+            f"The JAX backend cannot hold strings in a tensor (received dtype {x.dtype}). String "
+            "data is processed on the host by preprocessing layers such as TextVectorization."
+        )
+    return jnp.asarray(x, dtype=dtype)
+
+
+def convert_to_numpy(x):
+    if isinstance(x, Variable):
+        x = x.value
+    return np.asarray(x)
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x, dtype=dtype)
+
+
+def shape(x):
+    return tuple(x.shape)
+
+
+def standardize_dtype_of(x):
+    return dtypes.standardize_dtype(x.dtype)
+
+
+# -- symbolic shape inference ---------------------------------------------------
+_PROBE_SIZES = (83, 89)
+
+
+def _to_struct(x, fill):
+    if isinstance(x, KerasTensor):
+        shape = tuple(fill if d is None else d for d in x.shape)
+        if x.dtype == "string":
+            return np.empty(shape, dtype=object)
+        return jax.ShapeDtypeStruct(shape, _jax_dtype(x.dtype))
+    return x
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    """Runs ``fn`` abstractly on KerasTensors and returns KerasTensors of the result.
+
+    Unknown dimensions are probed with two sizes; those that change stay ``None``.
+    """
+    results = []
+    for fill in _PROBE_SIZES:
+        flat_in = tree.flatten((args, kwargs))
+        structs = [_to_struct(x, fill) for x in flat_in]
+        tensor_positions = [i for i, x in enumerate(structs) if isinstance(x, jax.ShapeDtypeStruct)]
+
+        def wrapped(*tensors):
+            full = list(structs)
+            for i, t in zip(tensor_positions, tensors):
+                full[i] = t
+            a, k = tree.pack_sequence_as((args, kwargs), full)
+            with StatelessScope():
+                out = fn(*a, **k)
+            return tree.map_structure(lambda o: o.value if isinstance(o, Variable) else o, out)
+
+        out = jax.eval_shape(wrapped, *[structs[i] for i in tensor_positions])
+        results.append(out)
+        if not any(isinstance(x, KerasTensor) and None in x.shape for x in flat_in):
+            break
+
+    def to_keras_tensor(*outs):
+        first = outs[0]
+        if first is None or not hasattr(first, "shape"):
+            return first
+        shape = list(first.shape)
+        for other in outs[1:]:
+            shape = [a if a == b else None for a, b in zip(shape, other.shape)]
+        return KerasTensor(shape, dtype=dtypes.standardize_dtype(first.dtype))
+
+    return tree.map_structure(to_keras_tensor, *results)
+
+
+# -- control flow and gradients ---------------------------------------------------
+def cond(pred, true_fn, false_fn):
+    return jax.lax.cond(pred, true_fn, false_fn)
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    return jax.lax.scan(f, init, xs=xs, length=length, reverse=reverse, unroll=unroll)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    return jax.lax.fori_loop(lower, upper, body_fun, init_val)
+
+
+def while_loop(cond_fn, body_fn, loop_vars, maximum_iterations=None):
+    is_tuple = isinstance(loop_vars, (tuple, list))
+    loop_vars = tuple(loop_vars) if is_tuple else (loop_vars,)
+    if maximum_iterations is not None:
+        state = (loop_vars, jnp.asarray(0))
+
+        def _cond(s):
+            return jnp.logical_and(cond_fn(*s[0]), s[1] < maximum_iterations)
+
+        def _body(s):
+            out = body_fn(*s[0])
+            out = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+            return (out, s[1] + 1)
+
+        result = jax.lax.while_loop(_cond, _body, state)[0]
+    else:
+
+        def _body(s):
+            out = body_fn(*s)
+            return tuple(out) if isinstance(out, (tuple, list)) else (out,)
+
+        result = jax.lax.while_loop(lambda s: cond_fn(*s), _body, loop_vars)
+    return result if is_tuple else result[0]
+
+
+def stop_gradient(x):
+    return jax.lax.stop_gradient(x)
+
+
+def custom_gradient(fn):
+    """``fn(*args)`` returns ``(output, grad_fn)`` with ``grad_fn(*upstream)`` giving input grads."""
+
+    @jax.custom_vjp
+    def wrapped(*args):
+        out, _ = fn(*args)
+        return out
+
+    def fwd(*args):
+        out, grad_fn = fn(*args)
+        return out, (args,)
+
+    def bwd(res, upstream):
+        (args,) = res
+        _, grad_fn = fn(*args)
+        grads = grad_fn(upstream)
+        return tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+
+    wrapped.defvjp(fwd, bwd)
+    return wrapped
+
+
+def value_and_grad(fn, variables, has_aux=False):
+    """Calls ``fn()`` and returns ``(value, grads)`` with grads for ``variables``.
+
+    Works eagerly and inside a jitted step: the variables are bound to traced values in a
+    StatelessScope; assignments made by ``fn`` (BatchNorm statistics, metrics, seeds) are
+    carried out of the differentiation and applied afterwards.
+    """
+    variables = list(variables)
+    values = [v.value for v in variables]
+
+    def inner(vals):
+        with StatelessScope(zip(variables, vals)) as scope:
+            out = fn()
+        updates = [(v, scope.get_current_value(v)) for v in scope.assigned_variables()]
+        if has_aux:
+            loss, aux = out
+            return loss, (aux, updates)
+        return out, updates
+
+    (value, extra), grads = jax.value_and_grad(inner, has_aux=True)(values)
+    if has_aux:
+        aux, updates = extra
+        value = (value, aux)
+    else:
+        updates = extra
+    for variable, new_value in updates:
+        variable.assign(new_value)
+    return value, list(grads)
+
+
+class GradientTape:
+    """Not available on JAX: JAX differentiates functions, not recorded operations."""
+
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError(
+            "GradientTape is not available on the JAX backend, which differentiates functions "
+            "rather than recording operations. Use `loss, grads = lamina.ops.value_and_grad("
+            "compute_loss, variables)` instead; it works on every backend."
+        )
+
+
+def device_scope(device_name):
+    return jax.default_device(jax.devices(device_name.split(":")[0].lower())[0])
+
+
+def get_device():
+    return str(jax.devices()[0])

@@ -1,0 +1,324 @@
+"""PyTorch: tensors, variables, symbolic shape inference, control flow and gradients."""
+
+import threading
+
+import numpy as np
+import torch
+
+from lamina.backend.common import dtypes, tree
+from lamina.backend.common.keras_tensor import KerasTensor
+from lamina.backend.common.stateless_scope import StatelessScope
+from lamina.backend.common.variables import Variable as _BaseVariable
+
+SUPPORTS_SPARSE_TENSORS = False
+IS_THREAD_SAFE = True
+
+_TORCH_DTYPES = {
+    "float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32,
+    "float64": torch.float64, "uint8": torch.uint8, "uint16": torch.uint16,
+    "uint32": torch.uint32, "uint64": torch.uint64, "int8": torch.int8, "int16": torch.int16,
+    "int32": torch.int32, "int64": torch.int64, "bool": torch.bool,
+    "complex64": torch.complex64, "complex128": torch.complex128,
+}
+
+_symbolic = threading.local()
+
+
+def _default_device():
+    return "cpu"
+
+
+DEFAULT_DEVICE = _default_device()
+
+
+def to_torch_dtype(dtype):
+    name = dtypes.standardize_dtype(dtype)
+    if name == "string":
+        raise ValueError("The torch backend has no string tensors; strings stay on the host as NumPy arrays.")
+    return _TORCH_DTYPES[name]
+
+
+class Variable(_BaseVariable):
+    def _initialize(self, value):
+        self._value = torch.nn.Parameter(value.detach().clone(), requires_grad=self._trainable and value.is_floating_point())
+
+    def _direct_assign(self, value):
+        with torch.no_grad():
+            self._value.copy_(value)
+
+    def _convert_to_tensor(self, value, dtype):
+        return convert_to_tensor(value, dtype=dtype)
+
+    @property
+    def value(self):
+        value = _BaseVariable.value.fget(self)
+        if getattr(_symbolic, "active", False) and value.device.type != "meta":
+            return torch.empty(value.shape, dtype=value.dtype, device="meta")
+        return value
+
+    @_BaseVariable.trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        if hasattr(self, "_value") and self._value.is_floating_point():
+            self._value.requires_grad_(self._trainable)
+
+    def numpy(self):
+        return self.value.detach().cpu().numpy()
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        args = tree.map_structure(lambda x: x.value if isinstance(x, Variable) else x, args)
+        kwargs = tree.map_structure(lambda x: x.value if isinstance(x, Variable) else x, kwargs or {})
+        return func(*args, **kwargs)
+
+
+def is_tensor(x):
+    return torch.is_tensor(x)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None):
+    if isinstance(x, Variable):
+        x = x.value
+    if dtype is not None:
+        dtype = to_torch_dtype(dtype)
+    if torch.is_tensor(x):
+        return x if dtype is None or x.dtype == dtype else x.to(dtype)
+    if isinstance(x, KerasTensor):
+        raise ValueError(
+            "convert_to_tensor received a symbolic KerasTensor. Symbolic tensors can only be "
+            "passed to lamina layers and lamina.ops functions."
+        )
+    if dtype is None:
+        if isinstance(x, bool):
+            dtype = torch.bool
+        elif isinstance(x, int):
+            dtype = torch.int32
+        elif isinstance(x, float):
+            dtype = to_torch_dtype(None)
+        else:
+            arr = np.asarray(x)
+            if arr.dtype.kind in "USO":
+                raise ValueError(
+                    f"The torch backend cannot hold strings in a tensor (received dtype {arr.dtype}). "
+                    "String data is processed on the host by preprocessing layers such as TextVectorization."
+                )
+            if arr.dtype == np.float64:
+                dtype = to_torch_dtype(None)
+            elif arr.dtype == np.int64 and not isinstance(x, np.ndarray):
+                dtype = torch.int32
+            x = arr
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "USO":
+            raise ValueError(
+                f"The torch backend cannot hold strings in a tensor (received dtype {x.dtype}). "
+                "String data is processed on the host by preprocessing layers such as TextVectorization."
+            )
+        if not x.flags.writeable or not x.flags.c_contiguous or x.dtype.byteorder == ">":
+            x = np.ascontiguousarray(x).astype(x.dtype.newbyteorder("="), copy=False)
+            if not x.flags.writeable:
+                x = x.copy()
+        t = torch.from_numpy(x)
+        return t.to(dtype) if dtype is not None and t.dtype != dtype else t
+    return torch.as_tensor(x, dtype=dtype)
+
+
+def convert_to_numpy(x):
+    if isinstance(x, Variable):
+        x = x.value
+    if torch.is_tensor(x):
+        x = x.detach()
+        if x.dtype == torch.bfloat16:
+            x = x.float()
+        return x.cpu().numpy()
+    return np.asarray(x)
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x, dtype=dtype)
+
+
+def shape(x):
+    return tuple(x.shape)
+
+
+def standardize_dtype_of(x):
+    return dtypes.standardize_dtype(x.dtype)
+
+
+# -- symbolic shape inference ---------------------------------------------------
+_PROBE_SIZES = (83, 89)
+
+
+def _placeholder(x, fill, device):
+    if isinstance(x, KerasTensor):
+        shape = tuple(fill if d is None else d for d in x.shape)
+        if x.dtype == "string":
+            return np.empty(shape, dtype=object)
+        dtype = to_torch_dtype(x.dtype)
+        if device == "meta":
+            return torch.empty(shape, dtype=dtype, device="meta")
+        return torch.ones(shape, dtype=dtype)
+    return x
+
+
+def _run_abstract(fn, args, kwargs, fill, device):
+    a, k = tree.map_structure(lambda x: _placeholder(x, fill, device), (args, kwargs))
+    previous = getattr(_symbolic, "active", False)
+    _symbolic.active = device == "meta"
+    try:
+        with StatelessScope(), torch.no_grad():
+            out = fn(*a, **k)
+    finally:
+        _symbolic.active = previous
+    return tree.map_structure(lambda o: o.value if isinstance(o, Variable) else o, out)
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    """Runs ``fn`` on meta tensors (or small real ones when an op has no meta kernel)."""
+    flat_in = tree.flatten((args, kwargs))
+    has_none = any(isinstance(x, KerasTensor) and None in x.shape for x in flat_in)
+    results = []
+    for fill in _PROBE_SIZES if has_none else _PROBE_SIZES[:1]:
+        try:
+            out = _run_abstract(fn, args, kwargs, fill, "meta")
+        except Exception:
+            out = _run_abstract(fn, args, kwargs, fill, "cpu")
+        results.append(out)
+
+    def to_keras_tensor(*outs):
+        first = outs[0]
+        if first is None or not hasattr(first, "shape") or not hasattr(first, "dtype"):
+            return first
+        shape = list(first.shape)
+        for other in outs[1:]:
+            shape = [a if a == b else None for a, b in zip(shape, other.shape)]
+        return KerasTensor(shape, dtype=dtypes.standardize_dtype(first.dtype))
+
+    return tree.map_structure(to_keras_tensor, *results)
+
+
+# -- control flow and gradients ---------------------------------------------------
+def cond(pred, true_fn, false_fn):
+    return true_fn() if bool(pred) else false_fn()
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    if xs is None and length is None:
+        raise ValueError("scan: give `xs` or `length`.")
+    flat_xs = tree.flatten(xs) if xs is not None else []
+    n = int(flat_xs[0].shape[0]) if flat_xs else int(length)
+    carry = init
+    ys = []
+    steps = range(n - 1, -1, -1) if reverse else range(n)
+    for i in steps:
+        x_i = tree.pack_sequence_as(xs, [x[i] for x in flat_xs]) if xs is not None else None
+        carry, y = f(carry, x_i)
+        ys.append(y)
+    if reverse:
+        ys.reverse()
+    if not ys or ys[0] is None:
+        return carry, None
+    stacked = tree.map_structure(lambda *leaves: torch.stack([convert_to_tensor(l) for l in leaves]), *ys)
+    return carry, stacked
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    val = init_val
+    for i in range(int(lower), int(upper)):
+        val = body_fun(i, val)
+    return val
+
+
+def while_loop(cond_fn, body_fn, loop_vars, maximum_iterations=None):
+    is_tuple = isinstance(loop_vars, (tuple, list))
+    state = tuple(loop_vars) if is_tuple else (loop_vars,)
+    count = 0
+    while bool(cond_fn(*state)) and (maximum_iterations is None or count < maximum_iterations):
+        out = body_fn(*state)
+        state = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+        count += 1
+    return state if is_tuple else state[0]
+
+
+def stop_gradient(x):
+    return convert_to_tensor(x).detach()
+
+
+def custom_gradient(fn):
+    """``fn(*args)`` returns ``(output, grad_fn)`` with ``grad_fn(upstream)`` giving input grads."""
+
+    class _Fn(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, *args):
+            out, grad_fn = fn(*args)
+            ctx.grad_fn = grad_fn
+            return out
+
+        @staticmethod
+        def backward(ctx, upstream):
+            grads = ctx.grad_fn(upstream)
+            return tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+
+    return lambda *args: _Fn.apply(*args)
+
+
+def value_and_grad(fn, variables, has_aux=False):
+    """Calls ``fn()`` with autograd and returns ``(value, grads)`` for ``variables``."""
+    variables = list(variables)
+    with torch.enable_grad():
+        out = fn()
+        loss = out[0] if has_aux else out
+        tensors = [v.value for v in variables]
+        needs = [t for t in tensors if t.requires_grad]
+        grads = torch.autograd.grad(loss, needs, allow_unused=True) if needs and loss.requires_grad else []
+    it = iter(grads)
+    result = []
+    for t in tensors:
+        g = next(it) if t.requires_grad and grads else None
+        result.append(torch.zeros_like(t) if g is None else g)
+    if has_aux:
+        return (loss.detach(), out[1]), result
+    return loss.detach(), result
+
+
+class GradientTape:
+    """Records operations for ``tape.gradient(target, sources)`` (torch only).
+
+    Example:
+        >>> with GradientTape() as tape:
+        ...     loss = ops.sum(layer(x) ** 2)
+        >>> grads = tape.gradient(loss, layer.trainable_weights)
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self.persistent = persistent
+
+    def __enter__(self):
+        self._grad_mode = torch.is_grad_enabled()
+        torch.set_grad_enabled(True)
+        return self
+
+    def __exit__(self, *exc):
+        torch.set_grad_enabled(self._grad_mode)
+
+    def watch(self, tensor):
+        pass
+
+    def gradient(self, target, sources):
+        flat = tree.flatten(sources)
+        tensors = [s.value if isinstance(s, Variable) else s for s in flat]
+        needs = [t.requires_grad for t in tensors]
+        grads = torch.autograd.grad(
+            target, [t for t, n in zip(tensors, needs) if n], retain_graph=self.persistent, allow_unused=True
+        )
+        it = iter(grads)
+        out = [next(it) if n else None for n in needs]
+        return tree.pack_sequence_as(sources, out)
+
+
+def device_scope(device_name):
+    return torch.device(device_name.lower())
+
+
+def get_device():
+    return DEFAULT_DEVICE

@@ -1,0 +1,339 @@
+"""Torch implementations of the NumPy-like ops (``lamina.ops.numpy``)."""
+
+import builtins
+
+import torch
+
+from lamina.backend.common import dtypes
+from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
+
+
+def _t(x):
+    return convert_to_tensor(x)
+
+
+def _pair(x1, x2):
+    """Converts two operands, letting Python scalars take the other's dtype (weak typing)."""
+    if isinstance(x1, (int, float, bool)) and not isinstance(x2, (int, float, bool)):
+        x2 = _t(x2)
+        return _scalar_like(x1, x2), x2
+    if isinstance(x2, (int, float, bool)) and not isinstance(x1, (int, float, bool)):
+        x1 = _t(x1)
+        return x1, _scalar_like(x2, x1)
+    x1, x2 = _t(x1), _t(x2)
+    if x1.dtype != x2.dtype:
+        target = to_torch_dtype(dtypes.result_type(x1.dtype, x2.dtype))
+        x1, x2 = x1.to(target), x2.to(target)
+    return x1, x2
+
+
+def _scalar_like(scalar, ref):
+    if isinstance(scalar, float) and not (ref.is_floating_point() or ref.is_complex()):
+        return torch.tensor(scalar, dtype=to_torch_dtype(None))
+    return torch.tensor(scalar, dtype=ref.dtype) if not isinstance(scalar, bool) or ref.dtype == torch.bool else torch.tensor(scalar)
+
+
+def _binary(fn):
+    def op(x1, x2):
+        a, b = _pair(x1, x2)
+        return fn(a, b)
+
+    op.__name__ = fn.__name__
+    return op
+
+
+add = _binary(torch.add)
+subtract = _binary(torch.subtract)
+multiply = _binary(torch.multiply)
+maximum = _binary(torch.maximum)
+minimum = _binary(torch.minimum)
+equal = _binary(torch.eq)
+not_equal = _binary(torch.ne)
+less = _binary(torch.lt)
+less_equal = _binary(torch.le)
+greater = _binary(torch.gt)
+greater_equal = _binary(torch.ge)
+floor_divide = _binary(torch.floor_divide)
+mod = _binary(torch.remainder)
+
+
+def true_divide(x1, x2):
+    a, b = _pair(x1, x2)
+    if not a.is_floating_point():
+        a = a.to(to_torch_dtype(None))
+        b = b.to(a.dtype)
+    return torch.true_divide(a, b)
+
+
+divide = true_divide
+
+
+def power(x1, x2):
+    a, b = _pair(x1, x2)
+    return torch.pow(a, b)
+
+
+def _float_unary(fn):
+    def op(x):
+        x = _t(x)
+        if not (x.is_floating_point() or x.is_complex()):
+            x = x.to(to_torch_dtype(None))
+        return fn(x)
+
+    op.__name__ = fn.__name__
+    return op
+
+
+sqrt = _float_unary(torch.sqrt)
+exp = _float_unary(torch.exp)
+log = _float_unary(torch.log)
+tanh = _float_unary(torch.tanh)
+
+
+def negative(x):
+    return torch.neg(_t(x))
+
+
+def absolute(x):
+    return torch.abs(_t(x))
+
+
+def square(x):
+    x = _t(x)
+    return x * x if x.dtype != torch.bool else x
+
+
+def logical_and(x1, x2):
+    return torch.logical_and(_t(x1), _t(x2))
+
+
+def logical_or(x1, x2):
+    return torch.logical_or(_t(x1), _t(x2))
+
+
+def logical_xor(x1, x2):
+    return torch.logical_xor(_t(x1), _t(x2))
+
+
+def logical_not(x):
+    return torch.logical_not(_t(x))
+
+
+def where(condition, x1=None, x2=None):
+    condition = _t(condition).to(torch.bool)
+    if x1 is None and x2 is None:
+        return torch.where(condition)
+    a, b = _pair(x1, x2)
+    return torch.where(condition, a, b)
+
+
+def matmul(x1, x2):
+    a, b = _pair(x1, x2)
+    return torch.matmul(a, b)
+
+
+def dot(x1, x2):
+    a, b = _pair(x1, x2)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    if b.ndim == 1:
+        return torch.matmul(a, b)
+    return torch.tensordot(a, b, dims=([-1], [-2])) if b.ndim > 2 else torch.matmul(a, b)
+
+
+def einsum(subscripts, *operands):
+    operands = [_t(o) for o in operands]
+    target = to_torch_dtype(dtypes.result_type(*[o.dtype for o in operands]))
+    return torch.einsum(subscripts, *[o.to(target) for o in operands])
+
+
+def transpose(x, axes=None):
+    x = _t(x)
+    if axes is None:
+        axes = tuple(range(x.ndim - 1, -1, -1))
+    return x.permute(*axes)
+
+
+def expand_dims(x, axis):
+    x = _t(x)
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    out_ndim = x.ndim + len(axes)
+    for a in sorted(a % out_ndim for a in axes):
+        x = x.unsqueeze(a)
+    return x
+
+
+def squeeze(x, axis=None):
+    x = _t(x)
+    if axis is None:
+        return x.squeeze()
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ValueError(f"squeeze: cannot squeeze axis {a} of size {x.shape[a]} (shape {tuple(x.shape)}).")
+    return x.squeeze(tuple(a % x.ndim for a in axes)) if axes else x
+
+
+def reshape(x, newshape):
+    return torch.reshape(_t(x), tuple(-1 if d is None else d for d in newshape))
+
+
+def concatenate(xs, axis=0):
+    xs = [_t(x) for x in xs]
+    target = to_torch_dtype(dtypes.result_type(*[x.dtype for x in xs]))
+    return torch.cat([x.to(target) for x in xs], dim=axis)
+
+
+def stack(x, axis=0):
+    xs = [_t(v) for v in x]
+    target = to_torch_dtype(dtypes.result_type(*[v.dtype for v in xs]))
+    return torch.stack([v.to(target) for v in xs], dim=axis)
+
+
+def _axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def sum(x, axis=None, keepdims=False):
+    x = _t(x)
+    if x.dtype == torch.bool or (x.dtype in (torch.int8, torch.int16, torch.uint8)):
+        x = x.to(torch.int32)
+    if axis is None:
+        out = torch.sum(x, dtype=x.dtype)
+        return out.reshape((1,) * x.ndim) if keepdims else out
+    return torch.sum(x, dim=_axis(axis), keepdim=keepdims, dtype=x.dtype)
+
+
+def mean(x, axis=None, keepdims=False):
+    x = _t(x)
+    if not x.is_floating_point():
+        x = x.to(to_torch_dtype(None))
+    if axis is None:
+        out = torch.mean(x)
+        return out.reshape((1,) * x.ndim) if keepdims else out
+    return torch.mean(x, dim=_axis(axis), keepdim=keepdims)
+
+
+def _reduce_extreme(fn, x, axis, keepdims, initial):
+    x = _t(x)
+    if axis is None:
+        out = fn(x)
+        if keepdims:
+            out = out.reshape((1,) * x.ndim)
+    else:
+        out = torch.amax(x, dim=_axis(axis), keepdim=keepdims) if fn is torch.max else torch.amin(
+            x, dim=_axis(axis), keepdim=keepdims)
+    if initial is not None:
+        out = (torch.clamp(out, min=initial) if fn is torch.max else torch.clamp(out, max=initial))
+    return out
+
+
+def max(x, axis=None, keepdims=False, initial=None):
+    return _reduce_extreme(torch.max, x, axis, keepdims, initial)
+
+
+def min(x, axis=None, keepdims=False, initial=None):
+    return _reduce_extreme(torch.min, x, axis, keepdims, initial)
+
+
+def argmax(x, axis=None, keepdims=False):
+    x = _t(x)
+    if axis is None:
+        out = torch.argmax(x.reshape(-1))
+        return (out.reshape((1,) * x.ndim) if keepdims else out).to(torch.int32)
+    return torch.argmax(x, dim=axis, keepdim=keepdims).to(torch.int32)
+
+
+def zeros(shape, dtype=None):
+    return torch.zeros(tuple(shape), dtype=to_torch_dtype(dtype))
+
+
+def ones(shape, dtype=None):
+    return torch.ones(tuple(shape), dtype=to_torch_dtype(dtype))
+
+
+def full(shape, fill_value, dtype=None):
+    fill = _t(fill_value)
+    dtype = to_torch_dtype(dtype) if dtype is not None else fill.dtype
+    return torch.full(tuple(shape), fill.item() if fill.ndim == 0 else 0, dtype=dtype) if fill.ndim == 0 else torch.broadcast_to(fill.to(dtype), tuple(shape)).clone()
+
+
+def zeros_like(x, dtype=None):
+    x = _t(x)
+    return torch.zeros_like(x, dtype=to_torch_dtype(dtype) if dtype else x.dtype)
+
+
+def ones_like(x, dtype=None):
+    x = _t(x)
+    return torch.ones_like(x, dtype=to_torch_dtype(dtype) if dtype else x.dtype)
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        is_float = builtins.any(isinstance(v, float) for v in (start, stop, step))
+        dtype = None if is_float else "int32"
+    return torch.arange(start, stop, step, dtype=to_torch_dtype(dtype))
+
+
+def clip(x, x_min, x_max):
+    x = _t(x)
+    if x.dtype == torch.bool:
+        x = x.to(torch.int32)
+    return torch.clamp(x, x_min, x_max)
+
+
+def take(x, indices, axis=None):
+    x = _t(x)
+    indices = _t(indices).to(torch.int64)
+    if axis is None:
+        x = x.reshape(-1)
+        axis = 0
+    axis = axis % x.ndim
+    indices = torch.where(indices < 0, indices + x.shape[axis], indices)
+    out = torch.index_select(x, axis, indices.reshape(-1))
+    return out.reshape(tuple(x.shape[:axis]) + tuple(indices.shape) + tuple(x.shape[axis + 1:]))
+
+
+def get_item(x, key):
+    return _t(x)[key]
+
+
+def broadcast_to(x, shape):
+    return torch.broadcast_to(_t(x), tuple(shape))
+
+
+def tile(x, repeats):
+    x = _t(x)
+    repeats = (repeats,) if isinstance(repeats, int) else tuple(repeats)
+    return torch.tile(x, repeats)
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    x = _t(x)
+    if dtype is not None:
+        x = x.to(to_torch_dtype(dtype))
+    if axis is None:
+        out = torch.prod(x)
+        return out.reshape((1,) * x.ndim) if keepdims else out
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    for a in sorted((a % x.ndim for a in axes), reverse=True):
+        x = torch.prod(x, dim=a, keepdim=keepdims)
+    return x
+
+
+def any(x, axis=None, keepdims=False):
+    x = _t(x)
+    if axis is None:
+        out = torch.any(x)
+        return out.reshape((1,) * x.ndim) if keepdims else out
+    return torch.any(x, dim=_axis(axis), keepdim=keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    x = _t(x)
+    if axis is None:
+        out = torch.all(x)
+        return out.reshape((1,) * x.ndim) if keepdims else out
+    return torch.all(x, dim=_axis(axis), keepdim=keepdims)

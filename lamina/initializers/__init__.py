@@ -1,0 +1,267 @@
+"""Weight initializers: callables ``(shape, dtype) -> tensor``, each with a config."""
+
+import math
+
+import numpy as np
+
+from lamina import backend, ops
+from lamina.backend import random as _random
+from lamina.backend.common.naming import to_snake_case
+
+
+class Initializer:
+    """Base class: subclasses implement ``__call__(shape, dtype=None)`` and ``get_config``."""
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError(f"{type(self).__name__} must implement __call__")  # abstract
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def clone(self):
+        return type(self).from_config(self.get_config())
+
+
+class _Seeded(Initializer):
+    def __init__(self, seed=None):
+        if seed is not None and not isinstance(seed, (int, np.integer)):
+            raise ValueError(f"{type(self).__name__}: expected an integer seed or None. Received: seed={seed!r}")
+        self.seed = seed
+        self._calls = 0
+
+    def _next_seed(self):
+        # A fixed seed gives the same values on each call, as Keras does for a stateless seed.
+        if self.seed is None:
+            return None
+        return int(self.seed)
+
+
+class Zeros(Initializer):
+    """All zeros."""
+
+    def __call__(self, shape, dtype=None):
+        return ops.zeros(shape, dtype=dtype)
+
+
+class Ones(Initializer):
+    """All ones."""
+
+    def __call__(self, shape, dtype=None):
+        return ops.ones(shape, dtype=dtype)
+
+
+class Constant(Initializer):
+    """Every element equal to ``value``."""
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        return ops.full(shape, self.value, dtype=backend.standardize_dtype(dtype))
+
+    def get_config(self):
+        value = self.value
+        return {"value": value.tolist() if hasattr(value, "tolist") else value}
+
+
+class RandomNormal(_Seeded):
+    """Normal values with ``mean`` and ``stddev``."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None):
+        return _random.normal(shape, self.mean, self.stddev, dtype=dtype, seed=self._next_seed())
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomUniform(_Seeded):
+    """Uniform values in ``[minval, maxval)``."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        self.minval, self.maxval = minval, maxval
+
+    def __call__(self, shape, dtype=None):
+        return _random.uniform(shape, self.minval, self.maxval, dtype=dtype, seed=self._next_seed())
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class TruncatedNormal(_Seeded):
+    """Normal values redrawn beyond two standard deviations."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None):
+        return _random.truncated_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self._next_seed())
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+def _fans(shape):
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class VarianceScaling(_Seeded):
+    """Scales the variance to the fan-in, fan-out or their average.
+
+    Args:
+        scale: positive factor.
+        mode: ``"fan_in"``, ``"fan_out"`` or ``"fan_avg"``.
+        distribution: ``"truncated_normal"``, ``"untruncated_normal"`` or ``"uniform"``.
+    """
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        super().__init__(seed)
+        if scale <= 0:
+            raise ValueError(f"VarianceScaling: expected a positive scale. Received: scale={scale}")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"VarianceScaling: invalid mode. Expected fan_in, fan_out or fan_avg. Received: mode={mode!r}")
+        distribution = distribution.lower()
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError(f"VarianceScaling: invalid distribution. Received: distribution={distribution!r}")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def __call__(self, shape, dtype=None):
+        fan_in, fan_out = _fans(tuple(shape))
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        scale = self.scale / max(1.0, n)
+        seed = self._next_seed()
+        if self.distribution == "truncated_normal":
+            return _random.truncated_normal(shape, 0.0, math.sqrt(scale) / 0.87962566103423978, dtype=dtype, seed=seed)
+        if self.distribution == "untruncated_normal":
+            return _random.normal(shape, 0.0, math.sqrt(scale), dtype=dtype, seed=seed)
+        limit = math.sqrt(3.0 * scale)
+        return _random.uniform(shape, -limit, limit, dtype=dtype, seed=seed)
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+
+
+def _variance_preset(name, scale, mode, distribution, doc):
+    class Preset(VarianceScaling):
+        def __init__(self, seed=None):
+            super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed)
+
+        def get_config(self):
+            return {"seed": self.seed}
+
+    Preset.__name__ = Preset.__qualname__ = name
+    Preset.__doc__ = doc
+    return Preset
+
+
+GlorotUniform = _variance_preset("GlorotUniform", 1.0, "fan_avg", "uniform", "Uniform in ±sqrt(6 / (fan_in + fan_out)).")
+GlorotNormal = _variance_preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal", "Truncated normal, stddev sqrt(2 / (fan_in + fan_out)).")
+HeUniform = _variance_preset("HeUniform", 2.0, "fan_in", "uniform", "Uniform in ±sqrt(6 / fan_in).")
+HeNormal = _variance_preset("HeNormal", 2.0, "fan_in", "truncated_normal", "Truncated normal, stddev sqrt(2 / fan_in).")
+LecunUniform = _variance_preset("LecunUniform", 1.0, "fan_in", "uniform", "Uniform in ±sqrt(3 / fan_in).")
+LecunNormal = _variance_preset("LecunNormal", 1.0, "fan_in", "truncated_normal", "Truncated normal, stddev sqrt(1 / fan_in).")
+
+
+class Orthogonal(_Seeded):
+    """A (semi-)orthogonal matrix times ``gain``, from the QR decomposition of a normal matrix."""
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal initializer needs a shape of rank >= 2. Received: shape={tuple(shape)}")
+        rows = math.prod(shape[:-1])
+        cols = shape[-1]
+        flat = (max(rows, cols), min(rows, cols))
+        a = backend.convert_to_numpy(_random.normal(flat, dtype="float32", seed=self._next_seed())).astype("float64")
+        q, r = np.linalg.qr(a)
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return backend.convert_to_tensor((self.gain * q.reshape(shape)).astype("float32"), dtype=dtype)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+
+class Identity(Initializer):
+    """An identity matrix times ``gain`` (2-D shapes only)."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) != 2:
+            raise ValueError(f"Identity initializer needs a 2-D shape. Received: shape={tuple(shape)}")
+        return backend.convert_to_tensor(self.gain * np.eye(*shape, dtype="float32"), dtype=dtype)
+
+    def get_config(self):
+        return {"gain": self.gain}
+
+
+IdentityInitializer = Identity
+
+_CLASSES = [Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
+            GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity]
+_BY_NAME = {}
+for _cls in _CLASSES:
+    _BY_NAME[_cls.__name__] = _cls
+    _BY_NAME[to_snake_case(_cls.__name__)] = _cls
+_BY_NAME.update({"zero": Zeros, "one": Ones, "uniform": RandomUniform, "normal": RandomNormal,
+                 "orthogonal": Orthogonal, "identity": Identity, "glorot_uniform": GlorotUniform,
+                 "he_normal": HeNormal, "he_uniform": HeUniform, "lecun_normal": LecunNormal,
+                 "lecun_uniform": LecunUniform, "glorot_normal": GlorotNormal, "truncated_normal": TruncatedNormal})
+
+
+def serialize(initializer):
+    from lamina.saving.serialization_lib import serialize_keras_object
+
+    return serialize_keras_object(initializer)
+
+
+def deserialize(config, custom_objects=None):
+    from lamina.saving.serialization_lib import deserialize_keras_object
+
+    return deserialize_keras_object(config, module_objects=_BY_NAME, custom_objects=custom_objects)
+
+
+def get(identifier):
+    """Returns an initializer from a name, a config dict, an instance or a callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, Initializer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier)
+        if cls is None:
+            raise ValueError(
+                f"Unknown initializer: {identifier!r}. Known names: {sorted(k for k in _BY_NAME if k.islower())}"
+            )
+        return cls()
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")

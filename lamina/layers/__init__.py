@@ -1,0 +1,26 @@
+"""``lamina.layers``: every built-in layer, plus ``Layer`` and ``InputSpec``."""
+
+from lamina.layers.core.activation import Activation, Identity
+from lamina.layers.core.dense import Dense
+from lamina.layers.core.dropout import Dropout
+from lamina.layers.core.embedding import Embedding
+from lamina.layers.core.input_layer import Input, InputLayer
+from lamina.layers.core.lambda_layer import Lambda
+from lamina.layers.core.masking import Masking
+from lamina.layers.core.reshaping import Flatten, Permute, RepeatVector, Reshape
+from lamina.layers.input_spec import InputSpec
+from lamina.layers.layer import Layer
+
+
+def serialize(layer):
+    """The config dict of ``layer`` (``{"module", "class_name", "config", ...}``)."""
+    from lamina.saving.serialization_lib import serialize_keras_object
+
+    return serialize_keras_object(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """Rebuilds a layer from ``serialize(layer)`` output."""
+    from lamina.saving.serialization_lib import deserialize_keras_object
+
+    return deserialize_keras_object(config, custom_objects=custom_objects)

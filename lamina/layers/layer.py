@@ -1,0 +1,479 @@
+"""The Layer base class: state (``add_weight``), ``build`` / ``call``, and ``__call__``.
+
+Tracking of sub-layers and variables lives in ``_tracking``; the graph recording of
+symbolic calls lives in ``node``. This file only ties them together.
+"""
+
+import inspect
+
+from lamina import backend
+from lamina.backend import KerasTensor, tree
+from lamina.backend.common import naming
+from lamina.layers import _context, _tracking
+from lamina.layers.input_spec import assert_input_compatibility
+
+_BASE_KWARGS = ("activity_regularizer", "trainable", "dtype", "autocast", "name", "input_shape",
+                "input_dim", "batch_input_shape", "batch_size", "input_length", "weights")
+
+_signature_cache = {}
+
+
+class _NoScope:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NO_SCOPE = _NoScope()
+
+
+def _call_signature(cls):
+    info = _signature_cache.get(cls)
+    if info is None:
+        params = inspect.signature(cls.call).parameters
+        names = [p for p in params if p != "self"]
+        info = {
+            "training": "training" in params,
+            "mask": "mask" in params,
+            "first_arg": names[0] if names else None,
+        }
+        _signature_cache[cls] = info
+    return info
+
+
+class Layer(_tracking.Trackable):
+    """The base class of every layer.
+
+    Subclasses implement:
+        - ``__init__(**kwargs)``: store arguments and call ``super().__init__(**kwargs)``.
+        - ``build(input_shape)`` (optional): create weights with ``self.add_weight``.
+        - ``call(inputs, training=None, mask=None)``: the computation, in ``lamina.ops``.
+        - ``compute_output_shape(input_shape)`` (optional): otherwise inferred.
+        - ``get_config()``: the constructor arguments, for saving.
+
+    Example:
+        >>> class Linear(lamina.layers.Layer):
+        ...     def __init__(self, units=32, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.units = units
+        ...     def build(self, input_shape):
+        ...         self.w = self.add_weight(shape=(input_shape[-1], self.units))
+        ...     def call(self, inputs):
+        ...         return lamina.ops.matmul(inputs, self.w)
+        >>> Linear(4)(lamina.ops.ones((2, 3))).shape
+        (2, 4)
+    """
+
+    supports_masking = False
+    _scoped_names = True  # whether variables created inside calls get this layer's name as a prefix
+
+    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None,
+                 **kwargs):
+        known = {"input_shape", "input_dim", "batch_input_shape", "batch_size", "input_length", "weights"}
+        unknown = set(kwargs) - known
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}.__init__ got unexpected keyword argument(s): {sorted(unknown)}. "
+                f"Accepted base arguments are: {sorted(_BASE_KWARGS)}."
+            )
+        object.__setattr__(self, "_lamina_init_done", False)
+        self.name = naming.validate_name(name, "name") if name is not None else naming.auto_name(type(self).__name__)
+        self._trainable = bool(trainable)
+        from lamina import dtype_policies
+
+        self.dtype_policy = dtype_policies.get(dtype)
+        self.autocast = autocast
+        self.built = False
+        self.input_spec = None
+        self._own_variables = []
+        self._regularized = []
+        self._losses = []
+        self._inbound_nodes = []
+        self._outbound_nodes = []
+        self._build_shapes = None
+        self._seed_generators = []
+        from lamina import regularizers
+
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        batch_input_shape = kwargs.get("batch_input_shape")
+        if batch_input_shape is None and kwargs.get("input_shape") is not None:
+            batch_input_shape = (kwargs.get("batch_size"),) + tuple(kwargs["input_shape"])
+        elif batch_input_shape is None and kwargs.get("input_dim") is not None:
+            batch_input_shape = (kwargs.get("batch_size"), kwargs["input_dim"])
+        self._batch_input_shape = tuple(batch_input_shape) if batch_input_shape is not None else None
+        self._initial_weights = kwargs.get("weights")
+        object.__setattr__(self, "_lamina_init_done", True)
+
+    # -- dtype ------------------------------------------------------------------
+    @property
+    def dtype(self):
+        return self.dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self):
+        return self.dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self):
+        return self.dtype_policy.variable_dtype
+
+    # -- state ------------------------------------------------------------------
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                   regularizer=None, constraint=None, aggregation="none", overwrite_with_gradient=False,
+                   name=None):
+        """Creates a Variable owned by this layer.
+
+        Args:
+            shape: the weight's shape (``()`` for a scalar).
+            initializer: name or initializer object; defaults to ``glorot_uniform`` for
+                floats and ``zeros`` otherwise.
+            dtype: defaults to the layer's variable dtype.
+            trainable: whether the optimizer updates it.
+            regularizer: adds a penalty on the weight to ``layer.losses``.
+            constraint: applied to the weight after each optimizer update.
+            name: the variable name; its path is ``<layer name>/<name>``.
+        """
+        from lamina import constraints, initializers
+
+        shape = () if shape is None else tuple(shape)
+        for d in shape:
+            if d is None or (isinstance(d, int) and d < 0):
+                raise ValueError(
+                    f"Layer '{self.name}': cannot create weight {name!r} with an unknown or negative "
+                    f"dimension. Received: shape={shape}"
+                )
+        dtype = backend.standardize_dtype(dtype or self.variable_dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if backend.is_float_dtype(dtype) else "zeros"
+        initializer = initializers.get(initializer)
+        with backend.name_scope(self.name, caller=self):
+            variable = backend.Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
+                                        autocast=autocast, aggregation=aggregation, name=name or None)
+        variable.constraint = constraints.get(constraint)
+        variable.regularizer = None
+        self._own_variables.append(variable)
+        if regularizer is not None:
+            from lamina import regularizers
+
+            variable.regularizer = regularizers.get(regularizer)
+            self._regularized.append(variable)
+        _tracking.bump()
+        return variable
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        self._trainable = value
+        for layer in self._flatten_layers(include_self=False):
+            layer._trainable = value
+        _tracking.bump()
+
+    # -- build ----------------------------------------------------------------
+    def build(self, input_shape):
+        """Creates the layer's weights. The default creates none."""
+        self.built = True
+
+    def _maybe_build(self, args, kwargs):
+        if self.built:
+            return
+        first = args[0] if args else next(iter(kwargs.values()), None)
+        shapes = tree.map_structure(_shape_of, first) if first is not None else None
+        self._build_shapes = shapes
+        with backend.name_scope(self.name, caller=self):
+            if type(self).build is not Layer.build:
+                self.build(_shapes_for_build(shapes))
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def get_build_config(self):
+        if self._build_shapes is None:
+            return None
+        return {"input_shape": _to_lists(self._build_shapes)}
+
+    def build_from_config(self, config):
+        if config and not self.built:
+            shape = config.get("input_shape")
+            shape = _to_tuples(shape)
+            with backend.name_scope(self.name, caller=self):
+                if type(self).build is not Layer.build:
+                    self.build(shape)
+            self._build_shapes = shape
+            self.built = True
+
+    # -- call -----------------------------------------------------------------
+    def call(self, inputs, *args, **kwargs):
+        """The computation. The default returns the inputs unchanged."""
+        return inputs
+
+    def __call__(self, *args, **kwargs):
+        sig = _call_signature(type(self))
+        if args and not isinstance(args[0], KerasTensor) and not backend.is_tensor(args[0]):
+            args = (_to_tensor_structure(args[0], self),) + args[1:]
+        if sig["training"]:
+            if kwargs.get("training") is None:
+                kwargs["training"] = _context.get_training()
+            training = kwargs["training"]
+        else:
+            training = kwargs.pop("training", None)
+        if sig["mask"] and kwargs.get("mask") is None and args:
+            mask = _collect_mask(args[0])
+            if mask is not None:
+                kwargs["mask"] = mask
+        explicit_mask = kwargs.get("mask") if sig["mask"] else kwargs.pop("mask", None)
+        if explicit_mask is None and args:
+            explicit_mask = _collect_mask(args[0])
+        symbolic = backend.any_symbolic(args, kwargs)
+        with backend.name_scope(self.name, caller=self) if self._scoped_names else _NO_SCOPE:
+            self._maybe_build(args, kwargs)
+            if self.input_spec is not None and args:
+                assert_input_compatibility(self.input_spec, args[0], self.name)
+            if symbolic:
+                from lamina.layers import node
+
+                return node.symbolic_call(self, args, kwargs, explicit_mask)
+            top = _context.call_depth() == 0
+            if top:
+                self._clear_losses()
+            with _context.CallContext(training):
+                outputs = self.call(*args, **kwargs)
+            if self.activity_regularizer is not None:
+                for out in tree.flatten(outputs):
+                    self.add_loss(self.activity_regularizer(out))
+            if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+                mask = self.compute_mask(args[0] if args else None, explicit_mask)
+                if mask is not None:
+                    _attach_masks(outputs, mask)
+        return outputs
+
+    def compute_mask(self, inputs, previous_mask):
+        """The mask of the outputs: by default the input mask if ``supports_masking``."""
+        return previous_mask if self.supports_masking else None
+
+    def compute_output_shape(self, *args, **kwargs):
+        """Output shape for the given input shape (inferred by an abstract call by default)."""
+        specs = tree.map_structure(
+            lambda s: KerasTensor(s, dtype=self.compute_dtype), _to_tuples(args[0]), )
+        out = self.compute_output_spec(specs, *args[1:], **kwargs)
+        return tree.map_structure(lambda t: t.shape, out)
+
+    def compute_output_spec(self, *args, **kwargs):
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            first = args[0]
+            shapes = tree.map_structure(lambda t: t.shape, first)
+            out_shapes = self.compute_output_shape(shapes)
+            return _shapes_to_specs(out_shapes, self.compute_dtype)
+        return backend.compute_output_spec(self.call, *args, **kwargs)
+
+    # -- losses ---------------------------------------------------------------
+    def add_loss(self, loss):
+        """Adds a scalar loss computed in ``call`` (e.g. an activity penalty) to ``losses``."""
+        self._losses.append(loss)
+
+    @property
+    def losses(self):
+        """Losses added in the last call plus weight-regularization penalties, for this layer tree."""
+        out = []
+        for layer in self._flatten_layers():
+            out.extend(layer._losses)
+            for variable in layer._regularized:
+                out.append(variable.regularizer(variable.value))
+        return out
+
+    def _clear_losses(self):
+        for layer in self._flatten_layers():
+            if layer._losses:
+                layer._losses = []
+
+    # -- weights as numpy -----------------------------------------------------
+    def get_weights(self):
+        """The values of ``self.weights`` as a list of NumPy arrays."""
+        return [backend.convert_to_numpy(v.value) for v in self.weights]
+
+    def set_weights(self, weights):
+        """Sets ``self.weights`` from a list of arrays, checking count and shapes."""
+        variables = self.weights
+        weights = list(weights)
+        if len(weights) != len(variables):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(variables)} weight arrays, but set_weights received "
+                f"{len(weights)}. Expected shapes: {[v.shape for v in variables]}"
+            )
+        import numpy as np
+
+        for variable, value in zip(variables, weights):
+            value = np.asarray(value)
+            if tuple(value.shape) != tuple(variable.shape):
+                raise ValueError(
+                    f"Layer '{self.name}': weight '{variable.path}' has shape {variable.shape}, but "
+                    f"set_weights received an array of shape {tuple(value.shape)}."
+                )
+        for variable, value in zip(variables, weights):
+            variable.assign(value)
+
+    def count_params(self):
+        """The number of scalars in ``self.weights``."""
+        if not self.built:
+            raise ValueError(
+                f"Layer '{self.name}' has not been built yet, so it has no weights to count. Call it on "
+                "an input or call `build(input_shape)` first."
+            )
+        return int(sum(v.size for v in self.weights))
+
+    # -- graph access ---------------------------------------------------------
+    @property
+    def input(self):
+        return self._node_attr("input_tensors", "input")
+
+    @property
+    def output(self):
+        return self._node_attr("output_tensors", "output")
+
+    def _node_attr(self, attr, what):
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"Layer '{self.name}' has never been called on a symbolic input, so it has no {what}."
+            )
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError(
+                f"Layer '{self.name}' has been called {len(self._inbound_nodes)} times; its {what} is "
+                "ambiguous. Use `layer.get_" + what + "_at(node_index)`."
+            )
+        return self._node_value(0, attr)
+
+    def _node_value(self, index, attr):
+        value = getattr(self._inbound_nodes[index], attr)
+        return value[0] if len(value) == 1 else list(value)
+
+    def get_input_at(self, node_index):
+        return self._node_value(node_index, "input_tensors")
+
+    def get_output_at(self, node_index):
+        return self._node_value(node_index, "output_tensors")
+
+    # -- config ---------------------------------------------------------------
+    def get_config(self):
+        """The arguments to rebuild this layer with ``from_config``."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy.get_config_entry()}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        from lamina import dtype_policies
+
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = dtype_policies.deserialize_entry(config["dtype"])
+        try:
+            return cls(**config)
+        except TypeError as e:
+            raise TypeError(
+                f"Error when deserializing class '{cls.__name__}' using config={config}.\n\n"
+                f"Exception encountered: {e}\n\nIf the layer takes custom arguments, override "
+                "`get_config` to return them and `from_config` if they need rebuilding."
+            ) from e
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+# -- helpers ------------------------------------------------------------------------
+def _shape_of(x):
+    if x is None:
+        return None
+    if hasattr(x, "shape"):
+        return tuple(x.shape)
+    import numpy as np
+
+    return tuple(np.shape(x))
+
+
+def _shapes_for_build(shapes):
+    return shapes
+
+
+def _shapes_to_specs(shapes, dtype):
+    if isinstance(shapes, tuple) and all(d is None or isinstance(d, int) for d in shapes):
+        return KerasTensor(shapes, dtype=dtype)
+    if isinstance(shapes, dict):
+        return {k: _shapes_to_specs(v, dtype) for k, v in shapes.items()}
+    if isinstance(shapes, (list, tuple)):
+        return type(shapes)(_shapes_to_specs(s, dtype) for s in shapes)
+    return shapes
+
+
+def _to_lists(x):
+    if isinstance(x, dict):
+        return {k: _to_lists(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_to_lists(v) for v in x]
+    return x
+
+
+def _to_tuples(x):
+    """Shapes from JSON lists back to tuples (a list of ints is one shape)."""
+    if isinstance(x, dict):
+        return {k: _to_tuples(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        if all(d is None or isinstance(d, int) for d in x):
+            return tuple(x)
+        return [_to_tuples(v) for v in x]
+    return x
+
+
+def _to_tensor_structure(x, layer):
+    import numpy as np
+
+    def convert(v):
+        if v is None or isinstance(v, KerasTensor) or backend.is_tensor(v):
+            return v
+        if hasattr(v, "_is_lamina_variable"):
+            return v.value
+        if isinstance(v, (np.ndarray, list, tuple, float, int, np.generic)):
+            arr = np.asarray(v)
+            if arr.dtype.kind in "USO":
+                return arr
+            if arr.dtype.kind == "f":
+                return backend.convert_to_tensor(arr, dtype=layer.compute_dtype if layer.autocast else None)
+            return backend.convert_to_tensor(arr)
+        return v
+
+    if isinstance(x, (list, tuple)) and not (isinstance(x, list) and x and not isinstance(x[0], (list, tuple, dict)) and not hasattr(x[0], "shape")):
+        return type(x)(convert(v) if not isinstance(v, (list, tuple, dict)) else _to_tensor_structure(v, layer) for v in x)
+    if isinstance(x, dict):
+        return {k: _to_tensor_structure(v, layer) for k, v in x.items()}
+    return convert(x)
+
+
+def _collect_mask(x):
+    if isinstance(x, (list, tuple)):
+        masks = [getattr(v, "_keras_mask", None) for v in x]
+        return None if all(m is None for m in masks) else masks
+    if isinstance(x, dict):
+        return None
+    return getattr(x, "_keras_mask", None)
+
+
+def _attach_masks(outputs, mask):
+    if isinstance(outputs, (list, tuple)):
+        masks = mask if isinstance(mask, (list, tuple)) else [mask] * len(outputs)
+        for o, m in zip(outputs, masks):
+            _set_mask(o, m)
+    else:
+        _set_mask(outputs, mask)
+
+
+def _set_mask(tensor, mask):
+    try:
+        tensor._keras_mask = mask
+    except (AttributeError, TypeError):
+        pass  # JAX arrays take no attributes; Functional and Sequential carry masks themselves.

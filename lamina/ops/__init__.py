@@ -1,0 +1,7 @@
+"""``lamina.ops``: the backend-neutral op namespace (NumPy-like, nn, core, linalg, image)."""
+
+from lamina.ops.core import *  # noqa: F401,F403
+from lamina.ops.nn import *  # noqa: F401,F403
+from lamina.ops.numpy import *  # noqa: F401,F403
+from lamina.ops.numpy import abs, all, any, max, min, sum  # noqa: F401
+from lamina.ops import core, nn, numpy  # noqa: F401
