@@ -16,3 +16,26 @@ from lamina.backend.common.random_seed import SeedGenerator
 
 def version():
     return __version__
+
+
+_LAZY_SUBMODULES = (
+    "losses", "metrics", "optimizers", "callbacks", "datasets", "applications", "wrappers", "preprocessing",
+    "testing", "config", "tree", "dtype_policies", "mixed_precision", "trainers", "distribution", "export",
+    "demo", "visualization",
+)
+
+
+def __getattr__(name):
+    # Heavier or optional packages load on first use, keeping `import lamina` fast.
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        try:
+            module = importlib.import_module(f"lamina.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"lamina.{name}":
+                raise AttributeError(f"module 'lamina' has no attribute {name!r}") from None
+            raise
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'lamina' has no attribute {name!r}")

@@ -11,6 +11,18 @@ from lamina.layers.core.reshaping import Flatten, Permute, RepeatVector, Reshape
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 
+# Each family package lists its public classes in __all__.
+from lamina.layers.activations import *  # noqa: E402,F401,F403
+from lamina.layers.attention import *  # noqa: E402,F401,F403
+from lamina.layers.convolutional import *  # noqa: E402,F401,F403
+from lamina.layers.merging import *  # noqa: E402,F401,F403
+from lamina.layers.normalization import *  # noqa: E402,F401,F403
+from lamina.layers.pooling import *  # noqa: E402,F401,F403
+from lamina.layers.preprocessing import *  # noqa: E402,F401,F403
+from lamina.layers.regularization import *  # noqa: E402,F401,F403
+from lamina.layers.reshaping import *  # noqa: E402,F401,F403
+from lamina.layers.rnn import *  # noqa: E402,F401,F403
+
 
 def serialize(layer):
     """The config dict of ``layer`` (``{"module", "class_name", "config", ...}``)."""

@@ -1,0 +1,3 @@
+"""Convolution, pooling and other structured nn ops (filled by the layer library)."""
+
+__all__ = []
