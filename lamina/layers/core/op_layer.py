@@ -17,6 +17,10 @@ class OpLayer(Layer):
         self.fn = fn
         self.built = True
 
+    @property
+    def _display_class(self):
+        return "".join(part.capitalize() for part in self.fn.__name__.split("_"))
+
     def call(self, *args, **kwargs):
         return self.fn(*args, **kwargs)
 

@@ -1,0 +1,3 @@
+from lamina.demo import main
+
+main()
