@@ -98,3 +98,6 @@ def log_softmax(x, axis=-1):
 def one_hot(x, num_classes, axis=-1, dtype=None):
     """One-hot encodes integer ``x``; out-of-range values give all zeros."""
     return _nn.one_hot(x, num_classes, axis=axis, dtype=dtype)
+
+
+from lamina.ops.nn_conv import *  # noqa: E402,F401,F403
