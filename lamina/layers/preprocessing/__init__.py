@@ -1,3 +1,6 @@
-"""preprocessing layers."""
+"""Preprocessing layers: text and categorical lookups (host, NumPy), numeric and image layers."""
 
-__all__ = []
+from lamina.layers.preprocessing.hashing import HashedCrossing, Hashing
+from lamina.layers.preprocessing.lookup import IntegerLookup, StringLookup
+
+__all__ = ["HashedCrossing", "Hashing", "IntegerLookup", "StringLookup"]
