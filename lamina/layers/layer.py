@@ -259,9 +259,11 @@ class Layer(_tracking.Trackable):
 
     def compute_output_shape(self, *args, **kwargs):
         """Output shape for the given input shape (inferred by an abstract call by default)."""
-        specs = tree.map_structure(
-            lambda s: KerasTensor(s, dtype=self.compute_dtype), _to_tuples(args[0]), )
+        specs = _shapes_to_specs(_to_tuples(args[0]), self.compute_dtype)
+        self._maybe_build((specs,), {})
         out = self.compute_output_spec(specs, *args[1:], **kwargs)
+        if isinstance(out, KerasTensor):
+            return out.shape
         return tree.map_structure(lambda t: t.shape, out)
 
     def compute_output_spec(self, *args, **kwargs):

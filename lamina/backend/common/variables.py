@@ -95,6 +95,9 @@ class Variable:
         else:
             if dtype is None and isinstance(initializer, (float, np.floating)):
                 dtype = None  # floatx
+            elif dtype is None and isinstance(initializer, np.ndarray):
+                # NumPy's 64-bit defaults become lamina's defaults (floatx, int32), as on JAX.
+                dtype = {"float64": None, "int64": "int32"}.get(initializer.dtype.name, initializer.dtype)
             elif dtype is None and hasattr(initializer, "dtype"):
                 dtype = initializer.dtype
             elif dtype is None and isinstance(initializer, (bool, int)):

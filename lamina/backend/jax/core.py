@@ -41,10 +41,6 @@ class Variable(_BaseVariable):
         return self.value
 
 
-jax.tree_util.register_pytree_node(
-    Variable, lambda v: ((v.value,), None), lambda _, children: children[0]
-)
-
 
 def is_tensor(x):
     return isinstance(x, jax.Array)
@@ -229,11 +225,13 @@ def value_and_grad(fn, variables, has_aux=False):
     """
     variables = list(variables)
     values = [v.value for v in variables]
+    assigned = []
 
     def inner(vals):
         with StatelessScope(zip(variables, vals)) as scope:
             out = fn()
-        updates = [(v, scope.get_current_value(v)) for v in scope.assigned_variables()]
+        assigned[:] = scope.assigned_variables()
+        updates = [scope.get_current_value(v) for v in assigned]
         if has_aux:
             loss, aux = out
             return loss, (aux, updates)
@@ -245,7 +243,7 @@ def value_and_grad(fn, variables, has_aux=False):
         value = (value, aux)
     else:
         updates = extra
-    for variable, new_value in updates:
+    for variable, new_value in zip(assigned, updates):
         variable.assign(new_value)
     return value, list(grads)
 
