@@ -12,6 +12,7 @@ from lamina import layers, models, saving
 from lamina.layers import Input, InputSpec, Layer
 from lamina.models import Functional, Model, Sequential
 from lamina.backend.common.random_seed import SeedGenerator
+from lamina.saving.checkpoint import Checkpoint
 
 
 def version():

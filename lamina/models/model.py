@@ -1,6 +1,7 @@
 """``Model``: a Layer that trains. ``Model(inputs, outputs)`` returns a Functional model."""
 
 from lamina.layers.layer import Layer
+from lamina.saving.model_saving import ModelSavingMixin
 from lamina.trainers.trainer import Trainer
 
 
@@ -9,7 +10,7 @@ def _is_functional_call(args, kwargs):
             ("inputs" in kwargs and "outputs" in kwargs))
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, ModelSavingMixin, Layer):
     """A trainable model. Build it three ways:
 
     - Functional: ``Model(inputs, outputs, name=...)`` (returns a ``Functional``).

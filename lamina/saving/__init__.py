@@ -1,5 +1,6 @@
 """Saving and loading: configs, whole-model archives, weights and checkpoints."""
 
+from lamina.saving.checkpoint import Checkpoint, CheckpointReader, latest_checkpoint, load_checkpoint
 from lamina.saving.object_registry import (
     CustomObjectScope,
     custom_object_scope,
@@ -8,4 +9,5 @@ from lamina.saving.object_registry import (
     get_registered_object,
     register_keras_serializable,
 )
+from lamina.saving.saving_api import load_model, load_weights, save_model, save_weights
 from lamina.saving.serialization_lib import deserialize_keras_object, serialize_keras_object

@@ -5,85 +5,141 @@ use Keras's public module names so Keras reads what lamina writes and vice versa
 """
 
 import inspect
+import threading
 import types
 
 import numpy as np
 
 from lamina.saving import object_registry
 
-_SAFE_MODE = {"value": True}
+_state = threading.local()
+
+# Config keys that Keras writes but lamina's classes do not take. They are dropped on load
+# when they hold these neutral values (anything else is passed on and fails loudly).
+_KERAS_ONLY_NEUTRAL = {"quantization_config": None, "input_axes": None, "output_axes": None,
+                       "lora_rank": None, "lora_alpha": None, "gradient_accumulation_steps": None}
 
 
 def in_safe_mode():
-    return _SAFE_MODE["value"]
+    """Whether loading refuses to run code stored in files (Lambda bytecode)."""
+    return getattr(_state, "safe_mode", True)
 
 
 class SafeModeScope:
+    """Sets safe mode inside a ``with`` block (``None`` keeps the current setting).
+
+    Example:
+        >>> with SafeModeScope(False):
+        ...     model = lamina.models.model_from_json(text)
+    """
+
     def __init__(self, safe_mode=True):
         self.safe_mode = safe_mode
 
     def __enter__(self):
-        self._previous = _SAFE_MODE["value"]
+        self._previous = in_safe_mode()
         if self.safe_mode is not None:
-            _SAFE_MODE["value"] = bool(self.safe_mode)
+            _state.safe_mode = bool(self.safe_mode)
         return self
 
     def __exit__(self, *exc):
-        _SAFE_MODE["value"] = self._previous
+        _state.safe_mode = self._previous
 
 
+# -- serialize -----------------------------------------------------------------------------
 def serialize_keras_object(obj):
-    """Returns the JSON-able description of ``obj`` (layer, loss, initializer, function ...)."""
-    if obj is None:
-        return None
-    if isinstance(obj, (str, int, float, bool)):
+    """Returns the JSON-able description of ``obj`` (layer, loss, initializer, function ...).
+
+    Args:
+        obj: any lamina object with ``get_config``, a function, or plain Python/NumPy data.
+
+    Example:
+        >>> lamina.saving.serialize_keras_object(lamina.layers.Dense(2))["class_name"]
+        'Dense'
+    """
+    if obj is None or isinstance(obj, (str, bool, int, float)):
         return obj
     if isinstance(obj, (list, tuple)):
         return [serialize_keras_object(x) for x in obj]
     if isinstance(obj, dict):
         return {k: serialize_keras_object(v) for k, v in obj.items()}
     if isinstance(obj, np.ndarray):
+        if obj.ndim == 0:
+            return obj.item()
         return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": str(obj.dtype)}}
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, bytes):
         return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
+    if isinstance(obj, slice):
+        return {"class_name": "__slice__", "config": {"start": serialize_keras_object(obj.start),
+                                                      "stop": serialize_keras_object(obj.stop),
+                                                      "step": serialize_keras_object(obj.step)}}
+    if obj is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
     if isinstance(obj, types.FunctionType) and obj.__name__ == "<lambda>":
-        return {"class_name": "__lambda__", "config": serialize_function(obj)}
+        return serialize_function(obj)
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
-        from lamina import activations
-
-        name = activations.serialize(obj) if obj in activations._ALL.values() else None
-        registered = object_registry._GLOBAL_CUSTOM_NAMES.get(obj, obj.__name__)
-        return {"module": obj.__module__ if name is None else "builtins", "class_name": "function",
-                "config": name or registered, "registered_name": name or registered}
+        return _serialize_named_function(obj)
     if isinstance(obj, type):
         return {"class_name": "__typespec__", "config": obj.__name__}
+    if getattr(obj, "_is_lamina_variable", False) or _is_tensor(obj):
+        from lamina import backend
+
+        value = backend.convert_to_numpy(obj.value if hasattr(obj, "_is_lamina_variable") else obj)
+        return {"class_name": "__tensor__", "config": {"value": value.tolist(), "dtype": str(value.dtype)}}
     if not hasattr(obj, "get_config"):
-        raise TypeError(f"Cannot serialize {obj!r} of type {type(obj).__name__}: it has no get_config().")
+        raise TypeError(
+            f"Cannot serialize {obj!r} of type {type(obj).__name__}: it has no get_config(). Implement "
+            "get_config() (and from_config() if needed) to make it serializable."
+        )
+    return _serialize_object(obj)
+
+
+def _is_tensor(obj):
+    from lamina import backend
+
+    try:
+        return backend.is_tensor(obj)
+    except Exception:  # noqa: BLE001 - any object that the backend cannot classify is not a tensor
+        return False
+
+
+def _serialize_named_function(fn):
+    builtin = object_registry.builtin_function(fn.__name__)
+    if builtin is fn:
+        return {"module": "builtins", "class_name": "function", "config": fn.__name__,
+                "registered_name": "function"}
+    registered = object_registry._GLOBAL_CUSTOM_NAMES.get(fn)
+    return {"module": fn.__module__, "class_name": "function", "config": registered or fn.__name__,
+            "registered_name": registered or "function"}
+
+
+def _serialize_object(obj):
     cls = type(obj)
     config = obj.get_config()
+    if not isinstance(config, dict):
+        raise TypeError(f"{cls.__name__}.get_config() must return a dict. Received: {config!r}")
     module = object_registry.public_module_of(cls)
     if module is None:
-        registered_name = object_registry._GLOBAL_CUSTOM_NAMES.get(cls, cls.__name__)
-        module = cls.__module__
+        registered_name = object_registry._GLOBAL_CUSTOM_NAMES.get(cls)
+        module = None if registered_name else cls.__module__
+        registered_name = registered_name or cls.__name__
     else:
         registered_name = "Functional" if cls.__name__ == "Functional" else None
     result = {"module": module, "class_name": cls.__name__, "config": _serialize_config(config),
               "registered_name": registered_name}
-    if hasattr(obj, "get_build_config") and not _is_functional(obj):
-        build_config = obj.get_build_config()
+    get_build_config = getattr(obj, "get_build_config", None)
+    if callable(get_build_config):
+        build_config = get_build_config()
         if build_config is not None:
             result["build_config"] = build_config
-    if hasattr(obj, "get_compile_config"):
-        compile_config = obj.get_compile_config()
-        if compile_config is not None:
-            result["compile_config"] = compile_config
+    get_compile_config = getattr(obj, "get_compile_config", None)
+    if callable(get_compile_config):
+        compile_config = get_compile_config()
+        if compile_config:
+            result["compile_config"] = _serialize_config(compile_config)
     return result
-
-
-def _is_functional(obj):
-    return type(obj).__name__ in ("Functional", "Sequential")
 
 
 def _serialize_config(config):
@@ -96,60 +152,55 @@ def _serialize_config(config):
     return serialize_keras_object(config)
 
 
+# -- deserialize ---------------------------------------------------------------------------
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True, module_objects=None, **kwargs):
-    """Rebuilds an object from ``serialize_keras_object`` output (or a plain class name)."""
-    if config is None:
-        return None
-    if isinstance(config, (int, float, bool)):
+    """Rebuilds an object from ``serialize_keras_object`` output.
+
+    Args:
+        config: the dict written by ``serialize_keras_object`` (or plain data).
+        custom_objects: dict of name -> class/function for classes lamina does not know.
+        safe_mode: refuse to run code stored in the config (Lambda bytecode).
+
+    Example:
+        >>> config = lamina.saving.serialize_keras_object(MyLayer(3))
+        >>> layer = lamina.saving.deserialize_keras_object(config, custom_objects={"MyLayer": MyLayer})
+    """
+    if config is None or isinstance(config, (bool, int, float)):
         return config
     if isinstance(config, (list, tuple)):
         return [deserialize_keras_object(c, custom_objects, safe_mode, module_objects) for c in config]
     if isinstance(config, str):
-        obj = _find(config, custom_objects, module_objects)
-        if obj is None:
-            return config
-        return obj() if isinstance(obj, type) else obj
+        found = object_registry.get_registered_object(config, custom_objects, module_objects)
+        if found is not None and module_objects is not None and isinstance(found, type):
+            return found()
+        return found if found is not None else config
     if not isinstance(config, dict):
-        raise TypeError(f"Could not deserialize {config!r}: expected a dict or a string.")
-    if "class_name" not in config:
-        return {k: deserialize_keras_object(v, custom_objects, safe_mode, module_objects) for k, v in config.items()}
+        raise TypeError(f"Could not deserialize {config!r}: expected a dict, list or plain value.")
+    if "class_name" not in config or "config" not in config:
+        return {k: deserialize_keras_object(v, custom_objects, safe_mode, module_objects)
+                for k, v in config.items()}
     class_name = config["class_name"]
-    inner = config.get("config")
-    if class_name == "__numpy__":
-        return np.array(inner["value"], dtype=inner["dtype"])
-    if class_name == "__bytes__":
-        return inner["value"].encode("utf-8")
-    if class_name == "__lambda__":
-        return deserialize_function(inner, custom_objects=custom_objects, safe_mode=safe_mode)
-    if class_name == "__typespec__":
-        return _find(inner, custom_objects, module_objects)
+    inner = config["config"]
+    special = _deserialize_special(class_name, inner, custom_objects, safe_mode, module_objects)
+    if special is not _NOT_SPECIAL:
+        return special
     if class_name == "function":
-        name = config.get("registered_name") or inner
-        fn = _find(name, custom_objects, module_objects) or _find(inner, custom_objects, module_objects)
-        if fn is None:
-            from lamina import activations
-
-            fn = activations._ALL.get(inner) or _lookup_module_function(inner)
-        if fn is None:
-            raise _unknown(inner, "function")
-        return fn
-    registered_name = config.get("registered_name")
-    cls = None
-    if registered_name:
-        cls = _find(registered_name, custom_objects, module_objects)
-    if cls is None:
-        cls = _find(class_name, custom_objects, module_objects)
-    if cls is None:
-        raise _unknown(class_name, "class")
-    with SafeModeScope(safe_mode):
-        if isinstance(inner, dict):
-            inner = dict(inner)
+        return _deserialize_function_ref(config, custom_objects, module_objects)
+    cls = _find_class(config, custom_objects, module_objects)
+    with SafeModeScope(safe_mode), object_registry.CustomObjectScope(custom_objects or {}):
+        inner = _drop_keras_only_keys(cls, dict(inner) if isinstance(inner, dict) else inner)
         params = inspect.signature(cls.from_config).parameters
-        if "custom_objects" in params:
-            obj = cls.from_config(inner, custom_objects=custom_objects)
-        else:
-            with object_registry.CustomObjectScope(custom_objects or {}):
+        try:
+            if "custom_objects" in params:
+                obj = cls.from_config(inner, custom_objects=custom_objects)
+            else:
                 obj = cls.from_config(inner)
+        except TypeError as e:
+            raise TypeError(
+                f"{class_name}.from_config could not rebuild the object from config={inner}.\n"
+                f"Error: {e}\nIf it takes custom arguments, make get_config() return them and "
+                "from_config() rebuild them."
+            ) from e
         build_config = config.get("build_config")
         if build_config and hasattr(obj, "build_from_config") and not getattr(obj, "built", True):
             obj.build_from_config(build_config)
@@ -159,60 +210,125 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, module
     return obj
 
 
-def _lookup_module_function(name):
-    import importlib
-
-    for module_name in ("lamina.losses", "lamina.metrics"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return fn
-    return None
+_NOT_SPECIAL = object()
 
 
-def _find(name, custom_objects, module_objects):
-    found = object_registry.get_registered_object(name, custom_objects, module_objects)
-    if found is None:
-        found = object_registry.builtin_objects().get(name)
-    if found is None and ">" in name:
-        found = object_registry.get_registered_object(name.split(">", 1)[1], custom_objects, module_objects)
-    return found
+def _deserialize_special(class_name, inner, custom_objects, safe_mode, module_objects):
+    if class_name == "__numpy__":
+        return np.array(inner["value"], dtype=inner["dtype"])
+    if class_name == "__tensor__":
+        from lamina import backend
+
+        return backend.convert_to_tensor(np.array(inner["value"], dtype=inner["dtype"]))
+    if class_name == "__bytes__":
+        return inner["value"].encode("utf-8")
+    if class_name == "__slice__":
+        return slice(inner["start"], inner["stop"], inner["step"])
+    if class_name == "__ellipsis__":
+        return Ellipsis
+    if class_name == "__lambda__":
+        return deserialize_function({"class_name": "__lambda__", "config": inner}, safe_mode=safe_mode)
+    if class_name == "__typespec__":
+        return object_registry.get_registered_object(inner, custom_objects, module_objects) or \
+            object_registry.builtin_class(inner)
+    if class_name == "__keras_tensor__":
+        raise ValueError("A symbolic tensor reference can only be read inside a Functional model config.")
+    return _NOT_SPECIAL
 
 
-def _unknown(name, what):
+def _deserialize_function_ref(config, custom_objects, module_objects):
+    name = config["config"]
+    registered = config.get("registered_name")
+    for key in (registered, name):
+        if key and key != "function":
+            fn = object_registry.get_registered_object(key, custom_objects, module_objects)
+            if fn is not None:
+                return fn
+    fn = object_registry.builtin_function(name)
+    if fn is None and ">" in name:
+        fn = object_registry.get_registered_object(name.split(">", 1)[1], custom_objects, module_objects)
+    if fn is None:
+        raise unknown_object_error(name, "function")
+    return fn
+
+
+def _find_class(config, custom_objects, module_objects):
+    class_name = config["class_name"]
+    registered = config.get("registered_name")
+    module = config.get("module")
+    cls = None
+    if registered:
+        cls = object_registry.get_registered_object(registered, custom_objects, module_objects)
+    if cls is None:
+        cls = object_registry.get_registered_object(class_name, custom_objects, module_objects)
+    if cls is None and (module is None or module == "builtins" or str(module).startswith(("keras", "lamina"))):
+        cls = object_registry.builtin_class(class_name, module)
+    if cls is None and registered and ">" in registered:
+        cls = object_registry.get_registered_object(registered.split(">", 1)[1], custom_objects, module_objects)
+    if cls is None:
+        raise unknown_object_error(registered or class_name, "class")
+    return cls
+
+
+def _drop_keras_only_keys(cls, config):
+    if not isinstance(config, dict):
+        return config
+    try:
+        accepted = set(inspect.signature(cls.__init__).parameters)
+    except (TypeError, ValueError):
+        return config
+    for key, neutral in _KERAS_ONLY_NEUTRAL.items():
+        if key in config and key not in accepted and config[key] == neutral:
+            del config[key]
+    return config
+
+
+def unknown_object_error(name, what):
+    """The error for a class or function lamina cannot find, naming the three fixes."""
+    short = name.split(">", 1)[-1]
     return TypeError(
         f"Could not locate {what} '{name}'. Make sure custom classes and functions are known when "
-        f"loading, in one of three ways: pass `custom_objects={{'{name}': {name}}}`, wrap the call in "
-        f"`with lamina.saving.custom_object_scope({{'{name}': {name}}}):`, or decorate the definition with "
+        f"loading, in one of three ways: pass `custom_objects={{'{short}': {short}}}`, wrap the call in "
+        f"`with lamina.saving.custom_object_scope({{'{short}': {short}}}):`, or decorate the definition with "
         "`@lamina.saving.register_keras_serializable()`."
     )
 
 
+# -- functions -----------------------------------------------------------------------------
 def serialize_function(fn):
-    """A named function's name, or (for lambdas) its bytecode, base64-encoded."""
+    """A named function's reference, or (for lambdas) its bytecode, base64-encoded.
+
+    Example:
+        >>> serialize_function(lambda x: x + 1)["class_name"]
+        '__lambda__'
+    """
     if not isinstance(fn, types.FunctionType) or fn.__name__ != "<lambda>":
         return serialize_keras_object(fn)
     import base64
     import marshal
 
     code = base64.b64encode(marshal.dumps(fn.__code__)).decode("ascii")
-    return {"class_name": "__lambda__", "config": {"code": code, "defaults": None, "closure": None}}
+    defaults = list(fn.__defaults__) if fn.__defaults__ else None
+    return {"class_name": "__lambda__", "config": {"code": code, "defaults": defaults, "closure": None}}
 
 
 def deserialize_function(config, custom_objects=None, safe_mode=None):
+    """The function described by ``serialize_function`` output; lambdas need ``safe_mode=False``."""
     if isinstance(config, dict) and config.get("class_name") == "__lambda__":
-        if (safe_mode if safe_mode is not None else in_safe_mode()):
+        if safe_mode if safe_mode is not None else in_safe_mode():
             raise ValueError(
-                "Refusing to load a Lambda layer's Python bytecode because safe_mode is on: loading it would "
-                "run code stored in the file. If you trust the file, pass `safe_mode=False` to load_model "
-                "(or call `lamina.config.enable_unsafe_deserialization()`)."
+                "Refusing to load a Lambda layer's Python bytecode because safe_mode is on: loading it "
+                "would run code stored in the file. If you trust the file, pass `safe_mode=False` to "
+                "load_model (or deserialize_keras_object / model_from_json)."
             )
         import base64
         import marshal
 
-        code = marshal.loads(base64.b64decode(config["config"]["code"]))
-        return types.FunctionType(code, globals())
+        inner = config["config"]
+        code = marshal.loads(base64.b64decode(inner["code"]))
+        defaults = tuple(inner["defaults"]) if inner.get("defaults") else None
+        import lamina
+
+        return types.FunctionType(code, {"__builtins__": __builtins__, "lamina": lamina, "keras": lamina,
+                                         "ops": lamina.ops}, None, defaults)
     return deserialize_keras_object(config, custom_objects=custom_objects)

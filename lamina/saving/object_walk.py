@@ -1,0 +1,131 @@
+"""Which objects hold state, the paths Keras 3 gives them, and their own variables.
+
+The path scheme is Keras 3's (``saving_lib._walk_saveable``): a Functional or Sequential
+model yields ``layers`` first; then every attribute in sorted order, public names before
+``_private`` ones. Objects inside lists and dicts are named by a per-container counter of
+their snake-cased class name (``dense``, ``dense_1``), not by ``layer.name``. An object
+reached twice keeps its first path.
+"""
+
+from lamina.backend.common import naming
+from lamina.layers.layer import Layer
+
+# lamina's own bookkeeping attributes; they mirror state that is reached elsewhere.
+_SKIP_ATTRS = frozenset({
+    "_inbound_nodes", "_outbound_nodes", "_own_variables", "_regularized", "_losses", "_cache",
+    "_seed_generators", "_stack", "_functional", "_graph_layers", "_check_inputs", "_nodes",
+    "_input_tensors", "_output_tensors", "_inputs_struct", "_outputs_struct", "_initial_weights",
+    "_build_shapes", "input_spec", "dtype_policy", "activity_regularizer", "_input_tensor",
+    "compiled_loss", "compiled_metrics", "_compile_state", "_trainer_state", "_metrics_cache",
+    "history", "_call_fn", "_plan", "_input_layers_cache", "_node_plan", "_step_cache",
+})
+
+
+def is_metric(obj):
+    return callable(getattr(obj, "update_state", None)) and callable(getattr(obj, "result", None))
+
+
+def is_optimizer(obj):
+    return (not isinstance(obj, Layer) and callable(getattr(obj, "apply_gradients", None))
+            and hasattr(obj, "variables"))
+
+
+def is_saveable(obj):
+    """Layers (and models) and optimizers hold state; metrics are not saved (as in Keras)."""
+    if isinstance(obj, type) or is_metric(obj):
+        return False
+    return isinstance(obj, Layer) or is_optimizer(obj) or callable(getattr(obj, "save_own_variables", None))
+
+
+def _name_key(name):
+    return (name.startswith("_"), name)
+
+
+def _is_graph_model(obj):
+    from lamina.models.functional import Functional
+    from lamina.models.sequential import Sequential
+
+    return isinstance(obj, (Functional, Sequential))
+
+
+def children(obj):
+    """``(attribute, value)`` pairs of ``obj`` that hold saveables or containers of them."""
+    if _is_graph_model(obj):
+        yield "layers", obj.layers
+    if not isinstance(obj, Layer):
+        return  # an optimizer's state is its own `variables`
+    for key in sorted(vars(obj), key=_name_key):
+        if key in _SKIP_ATTRS or key.startswith("__"):
+            continue
+        value = vars(obj)[key]
+        if key == "optimizer" and not is_saveable(value):
+            continue
+        if is_saveable(value) or (isinstance(value, (list, tuple, dict)) and _holds_saveable(value)):
+            yield key, value
+
+
+def _holds_saveable(container, depth=0):
+    items = container.values() if isinstance(container, dict) else container
+    for item in items:
+        if is_saveable(item):
+            return True
+        if depth < 3 and isinstance(item, (list, tuple, dict)) and _holds_saveable(item, depth + 1):
+            return True
+    return False
+
+
+def walk(root):
+    """Yields ``(path, obj)`` for ``root`` and every saveable under it, in Keras's order.
+
+    Example:
+        >>> [p for p, _ in walk(model)]
+        ['', 'layers/input_layer', 'layers/dense', 'layers/dense_1', 'optimizer']
+    """
+    visited = set()
+    yield from _walk(root, "", visited)
+
+
+def _join(path, name):
+    return f"{path}/{name}" if path else name
+
+
+def _walk(obj, path, visited):
+    if id(obj) in visited:
+        return
+    visited.add(id(obj))
+    yield path, obj
+    for key, value in children(obj):
+        if is_saveable(value):
+            yield from _walk(value, _join(path, key), visited)
+        else:
+            yield from _walk_container(value, _join(path, key), visited)
+
+
+def _walk_container(container, path, visited):
+    used = {}
+    items = list(container.values()) if isinstance(container, dict) else list(container)
+    for item in items:
+        if is_saveable(item):
+            name = naming.to_snake_case(type(item).__name__)
+            if name in used:
+                used[name] += 1
+                name = f"{name}_{used[name]}"
+            else:
+                used[name] = 0
+            yield from _walk(item, _join(path, name), visited)
+
+
+# -- own variables ----------------------------------------------------------------------------
+def own_variables(obj):
+    """The variables ``obj`` saves itself: a layer's own (trainable first), an optimizer's all."""
+    if is_optimizer(obj):
+        return list(obj.variables)
+    if isinstance(obj, Layer):
+        own = obj._tracked()[1]
+        return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+    return []
+
+
+def object_name(obj):
+    name = getattr(obj, "name", None)
+    return name if isinstance(name, str) else None
