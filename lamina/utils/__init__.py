@@ -3,3 +3,6 @@
 from lamina.utils.misc import clear_session, set_random_seed
 from lamina.utils.file_utils import get_file, validate_file
 from lamina.utils.summary_utils import print_summary
+from lamina.utils.py_dataset import PyDataset, Sequence
+from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img
+from lamina.utils.numerical_utils import normalize, pad_sequences, to_categorical

@@ -1,0 +1,102 @@
+"""utils: get_file (download + cache + hash + extract), images, to_categorical, pad_sequences."""
+
+import hashlib
+import os
+import tarfile
+import zipfile
+
+import numpy as np
+import pytest
+
+import lamina
+
+
+def _sha256(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def test_get_file_downloads_once_and_verifies(tmp_path):
+    source = tmp_path / "src" / "data.npz"
+    source.parent.mkdir()
+    np.savez(source, x=np.arange(5))
+    origin = source.as_uri()
+    cache = tmp_path / "cache"
+    path = lamina.utils.get_file("data.npz", origin=origin, file_hash=_sha256(source), cache_dir=str(cache))
+    assert os.path.exists(path) and path.startswith(str(cache))
+    np.testing.assert_array_equal(np.load(path)["x"], np.arange(5))
+    source.unlink()  # cached: no second download needed
+    assert lamina.utils.get_file("data.npz", origin=origin, cache_dir=str(cache)) == path
+
+
+def test_get_file_bad_hash_caches_nothing(tmp_path):
+    source = tmp_path / "blob.bin"
+    source.write_bytes(b"abc")
+    with pytest.raises(ValueError, match="does not match the expected hash"):
+        lamina.utils.get_file("blob.bin", origin=source.as_uri(), file_hash="0" * 64, cache_dir=str(tmp_path / "c"))
+    assert not any(p.name == "blob.bin" for p in (tmp_path / "c").rglob("*"))
+
+
+def test_get_file_unreachable_origin_names_it(tmp_path):
+    with pytest.raises(OSError, match="could not download"):
+        lamina.utils.get_file("x.bin", origin=(tmp_path / "missing.bin").as_uri(), cache_dir=str(tmp_path / "c"))
+
+
+@pytest.mark.parametrize("kind", ["tar", "zip"])
+def test_get_file_extracts_archives(tmp_path, kind):
+    inner = tmp_path / "inner.txt"
+    inner.write_text("hello")
+    archive = tmp_path / ("pack.tar.gz" if kind == "tar" else "pack.zip")
+    if kind == "tar":
+        with tarfile.open(archive, "w:gz") as t:
+            t.add(inner, arcname="pack/inner.txt")
+    else:
+        with zipfile.ZipFile(archive, "w") as z:
+            z.write(inner, "pack/inner.txt")
+    folder = lamina.utils.get_file(archive.name, origin=archive.as_uri(), extract=True, cache_dir=str(tmp_path / "c"))
+    assert open(os.path.join(folder, "pack", "inner.txt")).read() == "hello"
+
+
+def test_mnist_loader_reads_a_cached_file(tmp_path):
+    # The real loader against a local mirror: same code path as the online download.
+    mirror = tmp_path / "mnist.npz"
+    np.savez(mirror, x_train=np.zeros((2, 28, 28), "uint8"), y_train=np.array([1, 2], "uint8"),
+             x_test=np.zeros((1, 28, 28), "uint8"), y_test=np.array([3], "uint8"))
+    import lamina.datasets.mnist as mnist
+
+    original = mnist._HASH
+    mnist._HASH = _sha256(mirror)
+    try:
+        (x_train, y_train), (x_test, y_test) = mnist.load_data(origin=mirror.as_uri(), cache_dir=str(tmp_path / "c"))
+    finally:
+        mnist._HASH = original
+    assert x_train.shape == (2, 28, 28) and y_test.tolist() == [3]
+
+
+def test_digits_are_shipped():
+    (x_train, y_train), (x_test, y_test) = lamina.datasets.digits.load_data()
+    assert x_train.shape[1:] == (8, 8) and len(x_train) + len(x_test) == 1797
+    assert set(np.unique(y_train)) == set(range(10)) and x_train.max() == 16
+
+
+def test_image_round_trip(tmp_path):
+    path = tmp_path / "img.png"
+    data = (np.random.RandomState(0).rand(6, 5, 3) * 255).astype("float32")
+    lamina.utils.save_img(path, data, scale=False)
+    img = lamina.utils.load_img(path)
+    arr = lamina.utils.img_to_array(img)
+    np.testing.assert_allclose(arr, data.astype("uint8"), atol=1)
+    assert lamina.utils.img_to_array(img, data_format="channels_first").shape == (3, 6, 5)
+    gray = lamina.preprocessing.image.load_img(path, color_mode="grayscale", target_size=(3, 3))
+    assert lamina.utils.img_to_array(gray).shape == (3, 3, 1)
+    with pytest.raises(FileNotFoundError, match="no such image file"):
+        lamina.utils.load_img(tmp_path / "nope.png")
+
+
+def test_to_categorical_and_pad_sequences():
+    np.testing.assert_array_equal(lamina.utils.to_categorical([[1], [0]], 2), [[0, 1], [1, 0]])
+    with pytest.raises(ValueError, match="out of range"):
+        lamina.utils.to_categorical([3], num_classes=2)
+    out = lamina.preprocessing.sequence.pad_sequences([[1, 2, 3], [4]], maxlen=4, padding="post")
+    np.testing.assert_array_equal(out, [[1, 2, 3, 0], [4, 0, 0, 0]])
+    out = lamina.utils.pad_sequences([[1, 2, 3], [4]], maxlen=2, truncating="post")
+    np.testing.assert_array_equal(out, [[1, 2], [0, 4]])
