@@ -1,0 +1,167 @@
+"""The ``Metric`` base class: state in ``lamina.Variable``s, updated only by ``assign``.
+
+Because every total and count is a Variable changed through ``assign``/``assign_add``,
+a metric updated inside a ``StatelessScope`` (as the trainer's compiled steps do) records
+its new state in the scope and leaves the real variables untouched. ``update_state`` must
+therefore never read Python numbers out of tensors.
+"""
+
+from lamina import backend, dtype_policies, initializers, ops
+from lamina.backend.common import naming
+from lamina.backend.common.variables import name_scope
+
+
+class Metric:
+    """Base class of metrics.
+
+    A subclass creates its state in ``__init__`` with ``add_variable`` (or ``add_weight``)
+    and implements ``update_state(*args, **kwargs)`` (changing state only through
+    ``Variable.assign*``) and ``result()``. ``reset_state()`` puts every variable back to
+    its initial value; override it only for unusual state.
+
+    Args:
+        name: the metric's name; defaults to the snake-case class name.
+        dtype: the dtype of the state and the result (default ``floatx()``).
+
+    Example:
+        >>> class Count(lamina.metrics.Metric):
+        ...     def __init__(self, name="count", **kwargs):
+        ...         super().__init__(name=name, **kwargs)
+        ...         self.n = self.add_weight(name="n", initializer="zeros")
+        ...     def update_state(self, y_true, y_pred, sample_weight=None):
+        ...         self.n.assign_add(lamina.ops.cast(lamina.ops.shape(y_true)[0], "float32"))
+        ...     def result(self):
+        ...         return self.n.value
+        >>> m = Count()
+        >>> m.update_state([1, 2, 3], [1, 2, 3])
+        >>> float(m.result())
+        3.0
+    """
+
+    def __init__(self, name=None, dtype=None):
+        object.__setattr__(self, "_tracked", [])
+        object.__setattr__(self, "_initial_values", {})
+        self.name = name or naming.auto_name(type(self).__name__)
+        self._dtype_policy = dtype_policies.get(dtype or backend.floatx())
+        self._dtype = self._dtype_policy.compute_dtype
+
+    # -- state ------------------------------------------------------------------------
+    def __setattr__(self, key, value):
+        # Variables and sub-metrics held in attributes (or lists of them) are tracked.
+        tracked = self.__dict__.get("_tracked")
+        if tracked is not None and not key.startswith("_tracked"):
+            items = value if isinstance(value, (list, tuple)) else (value,)
+            for item in items:
+                if (getattr(item, "_is_lamina_variable", False) or isinstance(item, Metric)) and not any(
+                        item is t for t in tracked):
+                    tracked.append(item)
+        object.__setattr__(self, key, value)
+
+    def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
+        """Creates a non-trainable state variable of this metric.
+
+        Args:
+            shape: the variable's shape (``()`` for a scalar).
+            initializer: an initializer name (``"zeros"``), instance or callable.
+            dtype: the variable's dtype (default: the metric's dtype).
+            aggregation: how replicas combine it (``"sum"``, ``"mean"``, ...).
+            name: the variable's name.
+        """
+        dtype = backend.standardize_dtype(dtype or self.dtype)
+        init = initializers.get(initializer) if initializer is not None else initializers.get("zeros")
+        with name_scope(self.name.replace("/", ">"), caller=self):
+            variable = backend.Variable(init, shape=tuple(shape), dtype=dtype, trainable=False,
+                                        aggregation=aggregation, name=name)
+        self._tracked.append(variable)
+        self._initial_values[id(variable)] = (init, tuple(shape), dtype)
+        return variable
+
+    def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
+        """``add_variable`` with Keras's ``add_weight`` argument order (shape defaults to ``()``)."""
+        return self.add_variable(shape, initializer, dtype=dtype, name=name)
+
+    @property
+    def variables(self):
+        """This metric's state variables, then those of metrics held in its attributes."""
+        result = []
+        for item in self._tracked:
+            for v in (item.variables if isinstance(item, Metric) else [item]):
+                if not any(v is r for r in result):
+                    result.append(v)
+        return result
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    def reset_state(self):
+        """Sets every state variable back to its initial value."""
+        for item in self._tracked:
+            if isinstance(item, Metric):
+                item.reset_state()
+                continue
+            init = self._initial_values.get(id(item))
+            if init is None:
+                item.assign(ops.zeros(item.shape, dtype=item.dtype))
+            else:
+                fn, shape, dtype = init
+                item.assign(fn(shape, dtype=dtype))
+
+    # -- the contract -----------------------------------------------------------------
+    def update_state(self, *args, **kwargs):
+        """Accumulates statistics; subclasses override it."""
+        raise NotImplementedError(f"{type(self).__name__} must implement `update_state`.")
+
+    def result(self):
+        """The metric's value from the accumulated state; subclasses override it."""
+        raise NotImplementedError(f"{type(self).__name__} must implement `result`.")
+
+    def __call__(self, *args, **kwargs):
+        """``update_state(*args, **kwargs)`` then ``result()``."""
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    # -- functional helpers: run on explicit state values -----------------------------
+    def stateless_update_state(self, metric_variables, *args, **kwargs):
+        """Returns the variable values after ``update_state`` starting from ``metric_variables``."""
+        scope = self._scope(metric_variables)
+        with scope:
+            self.update_state(*args, **kwargs)
+        return [_current(scope, v) for v in self.variables]
+
+    def stateless_result(self, metric_variables):
+        """``result()`` computed from the given variable values."""
+        with self._scope(metric_variables):
+            return self.result()
+
+    def stateless_reset_state(self):
+        """The variable values ``reset_state`` would set, without changing the metric."""
+        scope = backend.StatelessScope()
+        with scope:
+            self.reset_state()
+        return [_current(scope, v) for v in self.variables]
+
+    def _scope(self, metric_variables):
+        variables = self.variables
+        if len(metric_variables) != len(variables):
+            raise ValueError(
+                f"Metric '{self.name}': expected {len(variables)} variable values, "
+                f"received {len(metric_variables)}."
+            )
+        return backend.StatelessScope(list(zip(variables, metric_variables)))
+
+    # -- config -----------------------------------------------------------------------
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+def _current(scope, variable):
+    value = scope.get_current_value(variable)
+    return variable.value if value is None else value
