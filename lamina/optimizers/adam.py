@@ -1,0 +1,90 @@
+"""Adam and AdamW: adaptive first and second moment estimates."""
+
+from lamina import ops
+from lamina.optimizers.base_optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """Adam: bias-corrected running means of the gradient and its square.
+
+    Args:
+        learning_rate: a float, a schedule, or a callable. Defaults to 0.001.
+        beta_1: decay of the first-moment (mean) estimate.
+        beta_2: decay of the second-moment (uncentered variance) estimate.
+        epsilon: a small constant for numerical stability.
+        amsgrad: use the AMSGrad variant (the maximum of past second moments).
+        **kwargs: the base optimizer arguments (``weight_decay``, ``clipnorm``, ``use_ema``, ``name``...).
+
+    Example:
+        >>> opt = lamina.optimizers.Adam(learning_rate=1e-3)
+        >>> model.compile(optimizer=opt, loss="mse")
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.amsgrad = amsgrad
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._momentums, self._velocities = self.add_optimizer_variables(var_list, ["momentum", "velocity"])
+        self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat") if self.amsgrad else []
+
+    def update_step(self, gradient, variable, learning_rate):
+        dtype = variable.dtype
+        lr = ops.cast(learning_rate, dtype)
+        gradient = ops.cast(gradient, dtype)
+        step = ops.cast(self.iterations + 1, dtype)
+        beta_1_power = ops.power(ops.cast(self.beta_1, dtype), step)
+        beta_2_power = ops.power(ops.cast(self.beta_2, dtype), step)
+        index = self._get_variable_index(variable)
+        m, v = self._momentums[index], self._velocities[index]
+        alpha = lr * ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        m.assign(m.value + (gradient - m.value) * (1 - self.beta_1))
+        v.assign(v.value + (ops.square(gradient) - v.value) * (1 - self.beta_2))
+        second = v.value
+        if self.amsgrad:
+            v_hat = self._velocity_hats[index]
+            v_hat.assign(ops.maximum(v_hat.value, second))
+            second = v_hat.value
+        variable.assign(variable.value - m.value * alpha / (ops.sqrt(second) + self.epsilon))
+
+    def _fused_update(self, fused, grads, variables, learning_rate):
+        index = [self._get_variable_index(v) for v in variables]
+        pick = lambda slots: [slots[i] for i in index] if slots else []  # noqa: E731
+        return fused.adam_update(variables, grads, pick(self._momentums), pick(self._velocities),
+                                 pick(self._velocity_hats), learning_rate, self.beta_1, self.beta_2,
+                                 self.epsilon, self.iterations)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                       "amsgrad": self.amsgrad})
+        return config
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (``w -= w * weight_decay * lr`` before each step).
+
+    Args:
+        learning_rate: a float, a schedule, or a callable. Defaults to 0.001.
+        weight_decay: the decay rate; must be set. Defaults to 0.004.
+        beta_1, beta_2, epsilon, amsgrad: as in ``Adam``.
+        **kwargs: the other base optimizer arguments.
+
+    Example:
+        >>> opt = lamina.optimizers.AdamW(weight_decay=0.01)
+        >>> opt.exclude_from_weight_decay(var_names=["bias"])
+    """
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, **kwargs):
+        if weight_decay is None:
+            raise ValueError("AdamW: `weight_decay` must be set (it is what distinguishes AdamW from Adam). "
+                             "Received: weight_decay=None")
+        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
+                         amsgrad=amsgrad, weight_decay=weight_decay, **kwargs)
