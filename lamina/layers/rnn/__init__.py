@@ -1,3 +1,9 @@
-"""rnn layers."""
+"""Recurrent layers: RNN over any cell, SimpleRNN, LSTM, GRU, StackedRNNCells, Bidirectional."""
 
-__all__ = []
+from lamina.layers.rnn.gru import GRU, GRUCell
+from lamina.layers.rnn.lstm import LSTM, LSTMCell
+from lamina.layers.rnn.rnn import RNN
+from lamina.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells
+
+__all__ = ["RNN", "SimpleRNN", "SimpleRNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell", "StackedRNNCells"]
