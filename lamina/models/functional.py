@@ -273,17 +273,9 @@ def _discover_graph(inputs, outputs, model_name):
 
     for t in outputs:
         visit(t, set())
-    seen = set()
-    for t in inputs:
-        layer = t._keras_history[0]
-        if id(layer) not in seen:
-            seen.add(id(layer))
-            layers.append(layer)
-    for node in order:
-        if id(node.layer) not in seen:
-            seen.add(id(node.layer))
-            layers.append(node.layer)
-    return order, layers
+    from lamina.models.functional_config import keras_layer_order
+
+    return order, keras_layer_order(inputs, outputs)
 
 
 def _substitute(args, kwargs, values):

@@ -356,3 +356,7 @@ def size(x):
     import math
 
     return math.prod(backend.shape(x)) if not isinstance(x, backend.KerasTensor) else math.prod(x.shape)
+
+
+from lamina.ops.numpy_math import *  # noqa: E402,F401,F403
+from lamina.ops.numpy_linalg import *  # noqa: E402,F401,F403

@@ -138,3 +138,8 @@ def all(x, axis=None, keepdims=False):
 
 def dot(x1, x2):
     return jnp.dot(x1, x2)
+
+
+# Further families live in their own modules; this namespace exposes them all.
+from lamina.backend.jax.numpy_math import *  # noqa: E402,F401,F403
+from lamina.backend.jax.numpy_linalg import *  # noqa: E402,F401,F403

@@ -337,3 +337,8 @@ def all(x, axis=None, keepdims=False):
         out = torch.all(x)
         return out.reshape((1,) * x.ndim) if keepdims else out
     return torch.all(x, dim=_axis(axis), keepdim=keepdims)
+
+
+# Further families live in their own modules; this namespace exposes them all.
+from lamina.backend.torch.numpy_math import *  # noqa: E402,F401,F403
+from lamina.backend.torch.numpy_linalg import *  # noqa: E402,F401,F403
