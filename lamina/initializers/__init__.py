@@ -5,8 +5,41 @@ import math
 import numpy as np
 
 from lamina import backend, ops
-from lamina.backend import random as _random
 from lamina.backend.common.naming import to_snake_case
+from lamina.backend.common.random_seed import draw_seed
+
+
+class _HostRandom:
+    """Initial values are drawn with NumPy on the host, then moved to the backend.
+
+    Drawing with the engine would compile one random kernel per weight shape on JAX (about a
+    second each on CPU); NumPy is immediate, and a seed gives the same weights on every backend.
+    """
+
+    @staticmethod
+    def _rng(seed):
+        pair = np.asarray(backend.convert_to_numpy(draw_seed(seed))).astype("uint64")
+        return np.random.default_rng([int(pair[0]), int(pair[1])])
+
+    def normal(self, shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+        x = self._rng(seed).standard_normal(tuple(shape), dtype="float32") * stddev + mean
+        return backend.convert_to_tensor(x.astype("float32"), dtype=dtype)
+
+    def uniform(self, shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+        x = self._rng(seed).uniform(minval, maxval, size=tuple(shape))
+        return backend.convert_to_tensor(x.astype("float32"), dtype=dtype)
+
+    def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+        rng = self._rng(seed)
+        x = rng.standard_normal(tuple(shape), dtype="float32")
+        outside = np.abs(x) > 2.0
+        while outside.any():
+            x[outside] = rng.standard_normal(int(outside.sum()), dtype="float32")
+            outside = np.abs(x) > 2.0
+        return backend.convert_to_tensor((x * stddev + mean).astype("float32"), dtype=dtype)
+
+
+_random = _HostRandom()
 
 
 class Initializer:
