@@ -1,0 +1,293 @@
+"""The JAX step executor: runs a stateful step function as a pure, jitted function.
+
+The step (``model.train_step`` and friends) is traced inside a ``StatelessScope`` that
+binds every state variable (weights, optimizer slots, metric totals, seed states) to an
+argument; what it assigns comes back as results. ``k`` steps run inside one call as a
+``lax.scan`` over ``k`` stacked batches. Traced functions are kept in a cache keyed by the
+model's structure, so a new model with the same config reuses them.
+"""
+
+import collections
+import threading
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.backend.common import tree
+from lamina.backend.common.stateless_scope import StatelessScope
+
+SUPPORTS_FUSION = True
+
+_SHARED = collections.OrderedDict()
+_SHARED_LIMIT = 64
+_lock = threading.Lock()
+
+
+def clear_cache():
+    """Forgets every shared compiled step (``clear_session`` calls it)."""
+    with _lock:
+        _SHARED.clear()
+
+
+def _to_array(x):
+    if x is None:
+        return None
+    if hasattr(x, "_is_lamina_variable"):
+        return x.value
+    return jnp.asarray(x)
+
+
+def _convert_leaf(x):
+    if x is None or isinstance(x, jax.Array):
+        return x
+    arr = np.asarray(x)
+    if arr.dtype.kind in "USO":
+        raise ValueError(
+            f"The JAX backend cannot hold strings in a tensor (received an array of dtype {arr.dtype} "
+            f"and shape {arr.shape}). String inputs need a preprocessing layer (TextVectorization, "
+            "StringLookup, Hashing) at the start of the model.")
+    if arr.dtype == np.float64:
+        arr = arr.astype(np.float32)
+    elif arr.dtype == np.int64:
+        arr = arr.astype(np.int32)
+    return jax.device_put(arr)
+
+
+def convert_batch(data):
+    """Moves one batch (a structure of NumPy arrays) to the device."""
+    return tree.map_structure(_convert_leaf, data)
+
+
+class _Compiled:
+    """The traced functions and state layout for one step function."""
+
+    def __init__(self, step_fn, mutable, readonly, template, shareable):
+        self.step_fn = step_fn
+        self.mutable = mutable
+        self.readonly = readonly
+        self.template = template  # ShapeDtypeStructs of the logs of one step
+        self.shareable = shareable
+        self.single = jax.jit(self._single, donate_argnums=(0,))
+        self.fused = {}
+
+    def _single(self, mut_vals, ro_vals, data):
+        pairs = list(zip(self.mutable, mut_vals)) + list(zip(self.readonly, ro_vals))
+        with StatelessScope(pairs) as scope:
+            out = self.step_fn(data)
+        mut_ids = {id(v) for v in self.mutable}
+        stray = [v.path for v in scope.assigned_variables() if id(v) not in mut_ids]
+        if stray:
+            raise RuntimeError(
+                f"The step assigned variables {stray} that were read-only when it was first traced. "
+                "A step must assign the same variables on every call.")
+        new = tuple(jnp.asarray(scope.get_current_value(v), dtype=m.dtype)
+                    for v, m in zip(self.mutable, mut_vals))
+        return new, tree.map_structure(_to_array, out)
+
+    def fused_fn(self, collect):
+        fn = self.fused.get(collect)
+        if fn is None:
+            if collect == "last":
+                def run(mut_vals, ro_vals, stacked):
+                    zeros = tree.map_structure(
+                        lambda s: None if s is None else jnp.zeros(s.shape, s.dtype), self.template)
+
+                    def body(carry, data):
+                        new, out = self._single(carry[0], ro_vals, data)
+                        return (new, out), None
+
+                    (new, out), _ = jax.lax.scan(body, (tuple(mut_vals), zeros), stacked)
+                    return new, out
+            else:
+                def run(mut_vals, ro_vals, stacked):
+                    def body(carry, data):
+                        return self._single(carry, ro_vals, data)
+
+                    return jax.lax.scan(body, tuple(mut_vals), stacked)
+            fn = self.fused[collect] = jax.jit(run, donate_argnums=(0,))
+        return fn
+
+
+def _discover(step_fn, collect_state, data):
+    """Traces the step abstractly to learn which variables it assigns (and creates)."""
+    state = list(collect_state())
+    created = False
+    info = {}
+    for _ in range(5):
+        def probe(values, batch):
+            with StatelessScope(list(zip(state, values))) as scope:
+                out = step_fn(batch)
+            info["assigned"] = scope.assigned_variables()
+            return tree.map_structure(_to_array, out)
+
+        template = jax.eval_shape(probe, [v.value for v in state], data)
+        ids = {id(v) for v in state}
+        new = [v for v in collect_state() if id(v) not in ids]
+        new += [v for v in info["assigned"] if id(v) not in ids and all(v is not n for n in new)]
+        if not new:
+            break
+        created = True
+        state = state + new
+    assigned = {id(v) for v in info["assigned"]}
+    mutable = [v for v in state if id(v) in assigned]
+    readonly = [v for v in state if id(v) not in assigned]
+    return mutable, readonly, template, not created
+
+
+def _state_signature(variables):
+    return tuple((v.shape, v.dtype, bool(v.trainable)) for v in variables)
+
+
+class StepExecutor:
+    """Runs ``step_fn(data)`` (which reads and assigns lamina Variables) on JAX.
+
+    Args:
+        step_fn: the step, e.g. ``model.train_step``.
+        collect_state: callable returning every Variable the step may read or assign.
+        cache_key: hashable description of the model's structure; steps with equal keys
+            (and equal state shapes) share compiled functions. ``None`` keeps them private.
+        local_cache: a dict owned by the model, holding its own compiled steps.
+        jit: compile the step; ``False`` runs it eagerly, assigning variables in place.
+        collect: ``"last"`` keeps the outputs of the last fused step (logs), ``"stack"``
+            keeps every step's outputs (predictions).
+    """
+
+    supports_fusion = True
+
+    def __init__(self, step_fn, collect_state, cache_key=None, local_cache=None, jit=True,
+                 collect="last"):
+        self.step_fn = step_fn
+        self.collect_state = collect_state
+        self.cache_key = cache_key
+        self.local_cache = local_cache if local_cache is not None else {}
+        self.jit = jit
+        self.collect = collect
+        self._compiled = None
+        self._mut_vals = None
+        self._ro_vals = None
+        self._exposed = False
+
+    convert = staticmethod(lambda n, data, stacked: convert_batch(data))
+
+    # -- compiled functions -------------------------------------------------------
+    def _get_compiled(self, data):
+        if self._compiled is not None:
+            return self._compiled
+        state = list(self.collect_state())
+        sig = _state_signature(state)
+        local_key = ("local", sig)
+        compiled = self.local_cache.get(local_key)
+        shared_key = None
+        if compiled is None and self.cache_key is not None:
+            shared_key = (self.cache_key, sig)
+            with _lock:
+                entry = _SHARED.get(shared_key)
+                if entry is not None:
+                    _SHARED.move_to_end(shared_key)
+            if entry is not None:
+                positions = {id(v): i for i, v in enumerate(entry[1])}
+                mutable = [state[positions[id(v)]] for v in entry[0].mutable]
+                readonly = [state[positions[id(v)]] for v in entry[0].readonly]
+                compiled = _Rebound(entry[0], mutable, readonly)
+        if compiled is None:
+            mutable, readonly, template, shareable = _discover(self.step_fn, self.collect_state, data)
+            compiled = _Compiled(self.step_fn, mutable, readonly, template, shareable)
+            if shareable and shared_key is not None:
+                with _lock:
+                    _SHARED[shared_key] = (compiled, state)
+                    while len(_SHARED) > _SHARED_LIMIT:
+                        _SHARED.popitem(last=False)
+            local_key = ("local", _state_signature(list(self.collect_state())))
+        self.local_cache[local_key] = compiled
+        self._compiled = compiled
+        return compiled
+
+    # -- state ownership -----------------------------------------------------------
+    def _load_state(self, compiled):
+        if self._mut_vals is None:
+            self._mut_vals = [v.value for v in compiled.mutable]
+            self._ro_vals = tuple(v.value for v in compiled.readonly)
+            self._exposed = True
+        if self._exposed:
+            # Variables may have been assigned since the last sync (callbacks, metric resets).
+            for i, v in enumerate(compiled.mutable):
+                # The variable keeps its buffer; the executor donates a private copy.
+                self._mut_vals[i] = jax.device_put(v._value, may_alias=False)
+            self._ro_vals = tuple(v._value for v in compiled.readonly)
+            self._exposed = False
+
+    def sync_to_model(self):
+        """Writes the executor's current state into the model's variables."""
+        if self._compiled is None or self._mut_vals is None or self._exposed:
+            return
+        for v, value in zip(self._compiled.mutable, self._mut_vals):
+            v._direct_assign(value)
+        self._exposed = True
+
+    # -- running -------------------------------------------------------------------
+    def run(self, n, data, stacked):
+        """Runs ``n`` steps (``stacked``: ``data`` holds them on a leading axis)."""
+        if not self.jit:
+            return self._run_eager(n, data, stacked)
+        compiled = self._compiled or self._get_compiled(_first(data) if stacked else data)
+        self._load_state(compiled)
+        if stacked:
+            new, out = compiled.fused_fn(self.collect)(tuple(self._mut_vals), self._ro_vals, data)
+        else:
+            new, out = compiled.single(tuple(self._mut_vals), self._ro_vals, data)
+        self._mut_vals = list(new)
+        return out
+
+    def _run_eager(self, n, data, stacked):
+        if not stacked:
+            return tree.map_structure(_to_array, self.step_fn(data))
+        outs = []
+        for i in range(n):
+            outs.append(tree.map_structure(_to_array, self.step_fn(tree.map_structure(
+                lambda a: None if a is None else a[i], data))))
+        if self.collect == "last":
+            return outs[-1]
+        return tree.map_structure(lambda *xs: jnp.stack(xs), *outs)
+
+    def finish(self):
+        self.sync_to_model()
+
+
+class _Rebound:
+    """A shared compiled step used with another model's variables (same structure)."""
+
+    def __init__(self, compiled, mutable, readonly):
+        self._compiled = compiled
+        self.mutable = mutable
+        self.readonly = readonly
+        self.single = compiled.single
+        self.shareable = True
+
+    def fused_fn(self, collect):
+        return self._compiled.fused_fn(collect)
+
+
+def _first(stacked):
+    return tree.map_structure(
+        lambda a: None if a is None else jax.ShapeDtypeStruct(a.shape[1:], a.dtype), stacked)
+
+
+def block_until_ready(x):
+    return jax.block_until_ready(x)
+
+
+def make_forward(fn, variables):
+    """A jitted ``fn(data)`` reading ``variables`` as arguments (for fast ``predict``)."""
+    variables = list(variables)
+
+    def pure(values, data):
+        with StatelessScope(list(zip(variables, values))):
+            return tree.map_structure(_to_array, fn(data))
+
+    jitted = jax.jit(pure)
+
+    def forward(data):
+        return jitted([v._value for v in variables], data)
+
+    return forward

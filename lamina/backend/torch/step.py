@@ -1,0 +1,108 @@
+"""The torch step executor: runs the step eagerly, variables updated in place.
+
+No stateless scope is needed: ``Variable.assign`` copies into the parameter. Steps run
+under ``torch.no_grad`` (gradients are taken explicitly by ``value_and_grad`` or a
+``GradientTape``), and flush-to-zero is on during training because subnormal optimizer
+state slows CPU kernels several fold.
+"""
+
+import warnings
+
+import numpy as np
+import torch
+
+from lamina.backend.common import tree
+
+SUPPORTS_FUSION = False
+
+
+def clear_cache():
+    """Nothing is shared between models on torch."""
+
+
+def _convert_leaf(x):
+    if x is None or torch.is_tensor(x):
+        return x
+    arr = np.asarray(x)
+    if arr.dtype.kind in "USO":
+        raise ValueError(
+            f"The torch backend cannot hold strings in a tensor (received an array of dtype {arr.dtype} "
+            f"and shape {arr.shape}). String inputs need a preprocessing layer (TextVectorization, "
+            "StringLookup, Hashing) at the start of the model.")
+    if arr.dtype == np.float64:
+        arr = arr.astype(np.float32)
+    if not arr.flags.c_contiguous or not arr.flags.writeable:
+        arr = np.ascontiguousarray(arr).copy()
+    return torch.from_numpy(arr)
+
+
+def convert_batch(data):
+    """Wraps one batch (a structure of NumPy arrays) as CPU tensors without copying."""
+    return tree.map_structure(_convert_leaf, data)
+
+
+class StepExecutor:
+    """Runs ``step_fn(data)`` eagerly on torch (see the JAX executor for the arguments).
+
+    ``jit=True`` compiles the step with ``torch.compile``; if compilation fails the step
+    runs eagerly and a warning says why.
+    """
+
+    supports_fusion = False
+
+    def __init__(self, step_fn, collect_state=None, cache_key=None, local_cache=None, jit=False,
+                 collect="last", training=False):
+        self.step_fn = step_fn
+        self.collect = collect
+        self._fn = step_fn
+        self._jit = jit is True
+        self._compiled_fn = None
+        self._flush = training
+        if training:
+            torch.set_flush_denormal(True)
+
+    convert = staticmethod(lambda n, data, stacked: convert_batch(data))
+
+    def _call(self, data):
+        if self._jit:
+            if self._compiled_fn is None:
+                self._compiled_fn = torch.compile(self.step_fn)
+            try:
+                return self._compiled_fn(data)
+            except Exception as e:  # compile problems fall back to eager
+                warnings.warn(f"torch.compile of the step failed ({type(e).__name__}: {e}); running eagerly.")
+                self._jit = False
+        return self.step_fn(data)
+
+    def run(self, n, data, stacked):
+        with torch.no_grad():
+            if not stacked:
+                return self._call(data)
+            outs = []
+            for i in range(n):
+                outs.append(self._call(tree.map_structure(lambda a: None if a is None else a[i], data)))
+        if self.collect == "last":
+            return outs[-1]
+        return tree.map_structure(lambda *xs: torch.stack(list(xs)), *outs)
+
+    def sync_to_model(self):
+        """Variables are updated in place; nothing to write back."""
+
+    def finish(self):
+        if self._flush:
+            torch.set_flush_denormal(False)
+            self._flush = False
+
+
+def block_until_ready(x):
+    return x
+
+
+def make_forward(fn, variables):
+    """``fn(data)`` under ``no_grad`` (for fast ``predict``)."""
+
+    def forward(data):
+        with torch.no_grad():
+            return fn(data)
+
+    return forward

@@ -1,0 +1,427 @@
+"""The one fit / evaluate / predict loop. Backends supply only ``backend.step``."""
+
+import numpy as np
+
+from lamina import backend
+from lamina.backend import tree
+from lamina.models import host_split
+from lamina.trainers import state as state_lib
+from lamina.trainers.data_adapters import get_data_adapter, train_validation_split, unpack_x_y_sample_weight
+from lamina.trainers.epoch_iterator import EpochIterator
+from lamina.trainers.steps_policy import StepsPolicy
+
+_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
+                "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
+                "on_predict_batch_end")
+
+
+# -- executors -------------------------------------------------------------------------
+def _use_jit(model):
+    if model.run_eagerly:
+        return False
+    if model.jit_compile == "auto":
+        return backend.step.SUPPORTS_FUSION  # compile where compiling is the fast path (JAX)
+    return bool(model.jit_compile)
+
+
+def make_executor(model, mode):
+    """The backend executor running ``model``'s ``mode`` step (train / test / predict)."""
+    step_fn = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[mode]
+    jit = _use_jit(model)
+    key = state_lib.structure_key(model, mode) if jit else None
+    kwargs = dict(cache_key=key, local_cache=model._step_cache.setdefault(mode, {}), jit=jit,
+                  collect="stack" if mode == "predict" else "last")
+    if not backend.step.SUPPORTS_FUSION:
+        kwargs["training"] = mode == "train"
+    return backend.step.StepExecutor(step_fn, lambda: state_lib.collect_state(model), **kwargs)
+
+
+def _prepare_fn(model, executor):
+    has_host = host_split.has_host_layers(model)
+
+    def prepare(n, data, stacked):
+        if has_host:
+            x, y, sw = unpack_x_y_sample_weight(data)
+            x = host_split.prepare_batch(model, x)
+            data = (x,) if y is None and sw is None else ((x, y) if sw is None else (x, y, sw))
+        return executor.convert(n, data, stacked)
+
+    return prepare
+
+
+def _first_batch(adapter):
+    for _, data, _ in adapter.iter_units(lambda: 1, 1):
+        return data
+    return None
+
+
+def symbolic_build(model, adapter, mode):
+    """Builds the model, the compiled metrics and the optimizer before the first step, so
+    compiled steps create no variables (and can be shared between models)."""
+    if getattr(adapter, "_built_for", None) is model or not adapter.reiterable:
+        return
+    adapter._built_for = model
+    first = _first_batch(adapter)
+    if first is None:
+        return
+    x, y, _ = unpack_x_y_sample_weight(first)
+    try:
+        if host_split.has_host_layers(model):
+            x = host_split.prepare_batch(model, x)
+        spec = tree.map_structure(lambda a: None if a is None else backend.KerasTensor(
+            (None,) + tuple(np.shape(a))[1:], dtype=backend.standardize_dtype(np.asarray(a).dtype)), x)
+        y_pred = model.compute_output_spec(spec) if model.built else model(spec)
+        if mode in ("train", "test") and y is not None:
+            if model._compile_loss is not None:
+                model._build_output_trackers(y_pred)
+            model._build_compiled_metrics(y, y_pred)
+    except Exception as e:  # the first traced step builds whatever is missing
+        import os
+        if os.environ.get("LAMINA_DEBUG_BUILD"):
+            raise e
+    if mode == "train" and model.optimizer is not None and hasattr(model.optimizer, "build"):
+        if not getattr(model.optimizer, "built", False) and model.trainable_variables:
+            model.optimizer.build(model.trainable_variables)
+
+
+# -- callbacks ---------------------------------------------------------------------------
+def _callback_list(model, callbacks, verbose, epochs, steps, add_history):
+    from lamina.callbacks import CallbackList
+
+    return CallbackList(callbacks, add_history=add_history, add_progbar=verbose != 0, model=model,
+                        verbose=verbose, epochs=epochs, steps=steps)
+
+
+def _needs_every_batch(callback_list):
+    """Whether some callback overrides a batch-level hook (then steps are not fused)."""
+    from lamina.callbacks import Callback
+
+    for cb in getattr(callback_list, "callbacks", []):
+        if getattr(cb, "_fusion_safe", False):
+            continue
+        for hook in _BATCH_HOOKS:
+            if getattr(type(cb), hook, None) is not getattr(Callback, hook, None):
+                return True
+    return False
+
+
+def _has_batch_hooks(callback_list):
+    from lamina.callbacks import Callback
+
+    for cb in getattr(callback_list, "callbacks", []):
+        for hook in _BATCH_HOOKS:
+            if getattr(type(cb), hook, None) is not getattr(Callback, hook, None):
+                return True
+    return False
+
+
+def _resolve_verbose(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2, True, False):
+        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
+    return int(verbose)
+
+
+def pythonify_logs(logs):
+    """Logs with every value a Python float (nested dicts flattened)."""
+    out = {}
+    for key, value in (logs or {}).items():
+        if isinstance(value, dict):
+            out.update(pythonify_logs(value))
+            continue
+        try:
+            arr = np.asarray(backend.convert_to_numpy(value))
+            out[key] = float(arr) if arr.size == 1 else arr
+        except (TypeError, ValueError):
+            out[key] = value
+    return out
+
+
+# -- fit ---------------------------------------------------------------------------------
+def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+        validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+        sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+        validation_batch_size=None, validation_freq=1):
+    model._assert_compiled("fit")
+    verbose = _resolve_verbose(verbose)
+    if validation_split and validation_data is None:
+        (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
+    _check_inputs(model, x)
+    adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle,
+                               class_weight=class_weight)
+    val_adapter = None
+    if validation_data is not None:
+        val_adapter = _validation_adapter(validation_data, validation_batch_size or batch_size)
+    steps = steps_per_epoch if steps_per_epoch is not None else adapter.num_batches
+    cbs = _callback_list(model, callbacks, verbose, epochs, steps, add_history=True)
+    fuse_ok = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
+    batch_hooks = _has_batch_hooks(cbs)
+    symbolic_build(model, adapter, "train")
+    executor = make_executor(model, "train")
+    policy = StepsPolicy(model.steps_per_execution, executor, allow_fusion=fuse_ok,
+                         decision_key=_decision_key(model, "train", adapter), steps_hint=steps)
+    iterator = EpochIterator(adapter, steps_per_epoch, policy.get_k, _prepare_fn(model, executor))
+    model.stop_training = False
+    model._fit_executor = executor
+    cbs.on_train_begin()
+    training_logs = {}
+    epoch_logs = {}
+    try:
+        for epoch in range(initial_epoch, epochs):
+            model.reset_metrics()
+            cbs.on_epoch_begin(epoch)
+            logs = None
+            for step, n, data, stacked in iterator.enumerate_epoch():
+                last = step + n - 1
+                if batch_hooks:
+                    cbs.on_train_batch_begin(last)
+                logs = policy.run(n, data, stacked)
+                if batch_hooks:
+                    if not fuse_ok:
+                        executor.sync_to_model()
+                        logs = pythonify_logs(logs)
+                    cbs.on_train_batch_end(last, logs)
+                if model.stop_training:
+                    break
+            executor.sync_to_model()
+            if logs is None:  # the data ran out
+                model.stop_training = True
+                break
+            epoch_logs = pythonify_logs(logs if logs is not None else model.get_metrics_result())
+            if val_adapter is not None and _should_validate(epoch, validation_freq):
+                val_logs = _run_evaluation(model, val_adapter, validation_steps, cbs, verbose=0,
+                                           inside_fit=True)
+                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if model.stop_training:
+                break
+    finally:
+        executor.finish()
+        model._fit_executor = None
+    cbs.on_train_end(logs=training_logs)
+    return model.history
+
+
+def _should_validate(epoch, freq):
+    if isinstance(freq, int):
+        return (epoch + 1) % freq == 0
+    return (epoch + 1) in freq
+
+
+def _validation_adapter(validation_data, batch_size):
+    if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3) and not _is_source(validation_data[0]):
+        vx, vy, vsw = unpack_x_y_sample_weight(tuple(validation_data))
+        return get_data_adapter(vx, vy, vsw, batch_size=batch_size, shuffle=False)
+    if isinstance(validation_data, (tuple, list)):
+        raise ValueError(
+            "`validation_data` must be a tuple `(x_val, y_val)` or `(x_val, y_val, val_sample_weight)`, "
+            f"or a dataset. Received a {type(validation_data).__name__} of {len(validation_data)} elements.")
+    return get_data_adapter(validation_data, batch_size=batch_size, shuffle=False)
+
+
+def _is_source(x):
+    from lamina.trainers.data_adapters import _is_dataset_source
+
+    return _is_dataset_source(x)
+
+
+def _decision_key(model, mode, adapter):
+    key = state_lib.structure_key(model, "any")
+    if key is None:
+        key = ("model", id(model))
+    return (key, mode, getattr(adapter, "batch_size", None), backend.backend())
+
+
+def _check_inputs(model, x):
+    """Clear errors for dict inputs with unknown names and strings fed to numeric inputs."""
+    names = getattr(model, "input_names", None)
+    inputs = getattr(model, "_input_tensors", None)
+    if not names or inputs is None:
+        return
+    if isinstance(x, dict):
+        expected = list(model._inputs_struct.keys()) if isinstance(getattr(model, "_inputs_struct", None), dict) else names
+        unknown = sorted(set(x) - set(expected))
+        missing = [n for n in expected if n not in x]
+        if unknown or missing:
+            raise ValueError(
+                f"Model '{model.name}' expects inputs named {expected}. Received keys {sorted(x)} "
+                f"(unknown: {unknown}, missing: {missing}).")
+        flat = [(n, x[n], t) for n, t in zip(expected, inputs)] if len(expected) == len(inputs) else []
+    elif isinstance(x, (list, tuple)) and len(inputs) > 1:
+        if len(x) != len(inputs):
+            raise ValueError(
+                f"Model '{model.name}' expects {len(inputs)} inputs {names}, but received a list of {len(x)} arrays.")
+        flat = list(zip(names, x, inputs))
+    elif isinstance(x, np.ndarray) and len(inputs) == 1:
+        flat = [(names[0], x, inputs[0])]
+    else:
+        flat = []
+    if host_split.has_host_layers(model):
+        return
+    for name, value, tensor in flat:
+        if not isinstance(value, np.ndarray):
+            continue
+        if value.dtype.kind in "USO" and tensor.dtype != "string":
+            raise ValueError(
+                f"Model '{model.name}': input '{name}' expects dtype {tensor.dtype}, but received an array "
+                f"of dtype {value.dtype} (strings). Convert the data to numbers, or put a string "
+                "preprocessing layer (TextVectorization, StringLookup) at the start of the model.")
+        shape = tuple(tensor.shape)[1:]
+        got = tuple(value.shape)[1:]
+        if len(shape) != len(got) or any(e is not None and e != g for e, g in zip(shape, got)):
+            raise ValueError(
+                f"Model '{model.name}': input '{name}' expects arrays of shape {(None,) + shape}, "
+                f"but received an array of shape {tuple(value.shape)}.")
+
+
+# -- evaluate ----------------------------------------------------------------------------
+def _run_evaluation(model, adapter, steps, cbs, verbose, inside_fit=False):
+    symbolic_build(model, adapter, "test")
+    executor = make_executor(model, "test")
+    test_fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
+    hooks = _has_batch_hooks(cbs)
+    policy = StepsPolicy(model.steps_per_execution, executor, allow_fusion=test_fuse,
+                         decision_key=_decision_key(model, "test", adapter), steps_hint=steps or adapter.num_batches)
+    iterator = EpochIterator(adapter, steps, policy.get_k, _prepare_fn(model, executor))
+    model.reset_metrics()
+    cbs.on_test_begin()
+    logs = None
+    try:
+        for step, n, data, stacked in iterator.enumerate_epoch():
+            last = step + n - 1
+            if hooks:
+                cbs.on_test_batch_begin(last)
+            logs = policy.run(n, data, stacked)
+            if hooks:
+                if not test_fuse:
+                    executor.sync_to_model()
+                    logs = pythonify_logs(logs)
+                cbs.on_test_batch_end(last, logs)
+    finally:
+        executor.finish()
+    logs = pythonify_logs(logs if logs is not None else model.get_metrics_result())
+    cbs.on_test_end(logs)
+    return logs
+
+
+def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+             callbacks=None, return_dict=False):
+    model._assert_compiled("evaluate")
+    verbose = _resolve_verbose(verbose)
+    _check_inputs(model, x)
+    adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, shuffle=False)
+    n = steps if steps is not None else adapter.num_batches
+    cbs = _callback_list(model, callbacks, verbose, 1, n, add_history=False)
+    logs = _run_evaluation(model, adapter, steps, cbs, verbose)
+    return format_results(model, logs, return_dict)
+
+
+def format_results(model, logs, return_dict):
+    if return_dict:
+        return dict(logs)
+    names = [n for n in model.metrics_names if n in logs]
+    names += [k for k in logs if k not in names]
+    values = [logs[k] for k in names]
+    return values[0] if len(values) == 1 else values
+
+
+# -- predict -----------------------------------------------------------------------------
+def _fast_forward(model):
+    cache = model._step_cache.setdefault("predict_fast", {})
+    fn = cache.get("fn")
+    if fn is None:
+        variables = state_lib.collect_state(model) if _use_jit(model) else []
+        fn = backend.step.make_forward(model.predict_step, variables) if _use_jit(model) else (
+            backend.step.make_forward(model.predict_step, []))
+        cache["fn"] = fn
+        cache["version"] = _weights_version(model)
+    return fn
+
+
+def _weights_version(model):
+    return tuple(id(v) for v in model.variables)
+
+
+def _small_single_batch(x, batch_size):
+    if isinstance(x, np.ndarray):
+        return x.dtype.kind not in "USO" and x.ndim >= 1 and x.shape[0] <= (batch_size or 32)
+    if isinstance(x, (list, tuple, dict)) and x:
+        leaves = tree.flatten(x)
+        return all(isinstance(v, np.ndarray) and v.dtype.kind not in "USO" and v.ndim >= 1 for v in leaves) and \
+            len({v.shape[0] for v in leaves}) == 1 and leaves[0].shape[0] <= (batch_size or 32)
+    return False
+
+
+def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+    if (verbose == 0 and callbacks is None and steps is None and _small_single_batch(x, batch_size)
+            and not host_split.has_host_layers(model) and model.built):
+        fn = _fast_forward(model)
+        if model._step_cache["predict_fast"].get("version") == _weights_version(model):
+            out = fn(backend.step.convert_batch((x,) if isinstance(x, (list, tuple)) else x))
+            return tree.map_structure(backend.convert_to_numpy, out)
+        model._step_cache.pop("predict_fast", None)
+    verbose = _resolve_verbose(verbose)
+    adapter = get_data_adapter(x, batch_size=batch_size, shuffle=False)
+    n = steps if steps is not None else adapter.num_batches
+    cbs = _callback_list(model, callbacks, verbose, 1, n, add_history=False)
+    executor = make_executor(model, "predict")
+    fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
+    hooks = _has_batch_hooks(cbs)
+    policy = StepsPolicy(model.steps_per_execution, executor, allow_fusion=fuse,
+                         decision_key=_decision_key(model, "predict", adapter), steps_hint=n)
+    iterator = EpochIterator(adapter, steps, policy.get_k, _prepare_fn(model, executor))
+    outputs = []
+    cbs.on_predict_begin()
+    try:
+        for step, k, data, stacked in iterator.enumerate_epoch():
+            last = step + k - 1
+            if hooks:
+                cbs.on_predict_batch_begin(last)
+            out = policy.run(k, data, stacked)
+            out = tree.map_structure(backend.convert_to_numpy, out)
+            if stacked:
+                out = tree.map_structure(lambda a: a.reshape((-1,) + a.shape[2:]), out)
+            outputs.append(out)
+            if hooks:
+                cbs.on_predict_batch_end(last, {"outputs": out})
+    finally:
+        executor.finish()
+    cbs.on_predict_end()
+    if not outputs:
+        raise ValueError(
+            "predict() received no batches: the input is empty or the dataset yielded nothing. "
+            f"Received x of type {type(x).__name__}.")
+    return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
+
+
+def predict_on_batch(model, x):
+    if host_split.has_host_layers(model):
+        x = host_split.prepare_batch(model, x)
+    executor = make_executor(model, "predict")
+    data = backend.step.convert_batch((x,) if isinstance(x, (list, tuple)) else x)
+    out = executor.run(1, data, False)
+    executor.finish()
+    return tree.map_structure(backend.convert_to_numpy, out)
+
+
+def on_batch(model, mode, x, y, sample_weight, class_weight, return_dict):
+    model._assert_compiled(f"{mode}_on_batch")
+    adapter = get_data_adapter(x, y, sample_weight, batch_size=_num_rows(x), shuffle=False,
+                               class_weight=class_weight)
+    symbolic_build(model, adapter, mode)
+    executor = make_executor(model, mode)
+    if mode == "test":
+        model.reset_metrics()
+    logs = None
+    for _, n, data, stacked in EpochIterator(adapter, None, None, _prepare_fn(model, executor),
+                                             prefetch=0).enumerate_epoch():
+        logs = executor.run(n, data, stacked)
+    executor.finish()
+    return format_results(model, pythonify_logs(logs), return_dict)
+
+
+def _num_rows(x):
+    leaves = tree.flatten(x) if isinstance(x, (list, tuple, dict)) else [x]
+    return int(np.shape(leaves[0])[0]) if leaves else 1

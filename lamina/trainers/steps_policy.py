@@ -1,0 +1,108 @@
+"""How many steps to fuse into one executor call, chosen by measurement when "auto"."""
+
+import time
+
+_DECISIONS = {}
+_CALL_TARGET_S = 0.01  # a fused call of ~10 ms makes dispatch overhead negligible
+_MAX_K = 64
+
+
+def clear_decisions():
+    _DECISIONS.clear()
+
+
+def _train_key(key):
+    if isinstance(key, tuple) and len(key) == 4:
+        return (key[0], "train", key[2], key[3])
+    return key
+
+
+class StepsPolicy:
+    """Chooses ``k`` (steps per executor call) and runs units, timing them while deciding.
+
+    With ``steps_per_execution="auto"`` on an executor that can fuse steps, the first calls
+    run single steps (after one warm-up call) to time one step, then a few fused calls of
+    ``k ~ 10 ms / step_time`` steps; the faster way wins and the choice is remembered for
+    models of the same structure. A fixed integer is used as given.
+
+    Args:
+        setting: ``"auto"`` or a positive int.
+        executor: the backend step executor.
+        allow_fusion: False when a callback needs every batch or the model has host layers.
+        decision_key: hashable key to remember the decision under (or None).
+        steps_hint: the number of steps per epoch, when known.
+    """
+
+    def __init__(self, setting, executor, allow_fusion=True, decision_key=None, steps_hint=None):
+        self.executor = executor
+        self.decision_key = decision_key
+        self.steps_hint = steps_hint
+        can_fuse = allow_fusion and getattr(executor, "supports_fusion", False)
+        if setting == "auto" or setting is None:
+            self.fixed = None if can_fuse else 1
+        else:
+            k = int(setting)
+            if k < 1:
+                raise ValueError(f"`steps_per_execution` must be a positive integer or 'auto'. Received: {setting!r}")
+            self.fixed = k if allow_fusion else 1
+        if self.fixed is None and decision_key is not None:
+            # Evaluation and prediction reuse the training decision for the same model.
+            for key in (decision_key, _train_key(decision_key)):
+                if key in _DECISIONS:
+                    self.fixed = _DECISIONS[key]
+                    break
+        self._phase = "single"
+        self._single_times = []
+        self._fused_times = []
+        self._calls = 0
+        self.k_candidate = None
+
+    @property
+    def deciding(self):
+        return self.fixed is None
+
+    def get_k(self):
+        if self.fixed is not None:
+            return self.fixed
+        if self._phase == "fused":
+            return self.k_candidate
+        return 1
+
+    def _decide(self, k):
+        self.fixed = k
+        if self.decision_key is not None:
+            _DECISIONS[self.decision_key] = k
+
+    def run(self, n, data, stacked):
+        if self.fixed is not None:
+            return self.executor.run(n, data, stacked)
+        from lamina import backend
+
+        start = time.perf_counter()
+        out = self.executor.run(n, data, stacked)
+        backend.step.block_until_ready(out)
+        elapsed = time.perf_counter() - start
+        self._record(n, stacked, elapsed)
+        return out
+
+    def _record(self, n, stacked, elapsed):
+        self._calls += 1
+        if self._phase == "single" and not stacked:
+            self._single_times.append(elapsed)
+            if len(self._single_times) >= 5:  # the first call compiled
+                per_step = min(self._single_times[1:])
+                k = int(_CALL_TARGET_S / max(per_step, 1e-6))
+                if self.steps_hint is not None:
+                    k = min(k, max(1, self.steps_hint // 2))
+                k = min(k, _MAX_K)
+                if k < 4:
+                    self._decide(1)
+                else:
+                    self.k_candidate = k
+                    self._single_best = per_step
+                    self._phase = "fused"
+        elif self._phase == "fused" and stacked and n == self.k_candidate:
+            self._fused_times.append(elapsed / n)
+            if len(self._fused_times) >= 3:  # the first fused call compiled
+                fused = min(self._fused_times[1:])
+                self._decide(self.k_candidate if fused < 0.9 * self._single_best else 1)
