@@ -6,3 +6,4 @@ from lamina.utils.summary_utils import print_summary
 from lamina.utils.py_dataset import PyDataset, Sequence
 from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from lamina.utils.numerical_utils import normalize, pad_sequences, to_categorical
+from lamina.utils.model_visualization import model_to_dot, plot_model

@@ -100,3 +100,23 @@ def test_to_categorical_and_pad_sequences():
     np.testing.assert_array_equal(out, [[1, 2, 3, 0], [4, 0, 0, 0]])
     out = lamina.utils.pad_sequences([[1, 2, 3], [4]], maxlen=2, truncating="post")
     np.testing.assert_array_equal(out, [[1, 2], [0, 4]])
+
+
+def test_plot_model_draws_every_layer(tmp_path):
+    from PIL import Image
+
+    a = lamina.Input((8,), name="a")
+    b = lamina.Input((8,), name="b")
+    c = lamina.ops.concatenate([lamina.layers.Dense(4)(a), lamina.layers.Dense(4)(b)], axis=-1)
+    model = lamina.Model([a, b], lamina.layers.Dense(1, name="out")(c), name="two_inputs")
+    path = tmp_path / "model.png"
+    lamina.utils.plot_model(model, path, show_shapes=True)
+    image = Image.open(path)
+    assert image.size[0] > 100 and image.size[1] > 200
+    assert len(set(image.convert("L").getdata())) > 2  # drew boxes and text, not a blank canvas
+    dot = lamina.utils.model_to_dot(model, show_shapes=True)
+    for name in ("a", "b", "out", "concatenate"):
+        assert f'"{name}"' in dot
+    assert '"a" -> "dense"' in dot and "(None, 1)" in dot
+    lamina.utils.plot_model(model, tmp_path / "model.dot")
+    assert (tmp_path / "model.dot").read_text().startswith('digraph "two_inputs"')
