@@ -26,8 +26,10 @@ class _HostRandom:
         return backend.convert_to_tensor(x.astype("float32"), dtype=dtype)
 
     def uniform(self, shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-        x = self._rng(seed).uniform(minval, maxval, size=tuple(shape))
-        return backend.convert_to_tensor(x.astype("float32"), dtype=dtype)
+        x = self._rng(seed).random(tuple(shape), dtype="float32")
+        x *= maxval - minval
+        x += minval
+        return backend.convert_to_tensor(x, dtype=dtype)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
         rng = self._rng(seed)

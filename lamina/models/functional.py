@@ -5,6 +5,7 @@ from lamina.backend import KerasTensor, tree
 from lamina.layers import _context
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer, _call_signature
+from lamina.models import host_split
 from lamina.models.model import Model
 
 
@@ -96,19 +97,23 @@ class Functional(Model):
 
     # -- running ----------------------------------------------------------------
     def call(self, inputs, training=None, mask=None):
-        flat = self._flatten_call_inputs(inputs)
+        preset = host_split.prepared_values(self, inputs)
+        flat = self._flatten_call_inputs(inputs) if preset is None else []
         masks = None
         if mask is not None:
             masks = tree.flatten(mask) if isinstance(mask, (list, tuple, dict)) else [mask]
         with _context.CallContext(training):
-            return self._run_graph(flat, masks, _eager_call)
+            return self._run_graph(flat, masks, _eager_call, preset)
 
     def compute_output_spec(self, inputs, training=None, mask=None):
-        flat = self._flatten_call_inputs(inputs, check=False)
-        return self._run_graph(flat, None, _spec_call)
+        preset = host_split.prepared_values(self, inputs)
+        flat = self._flatten_call_inputs(inputs, check=False) if preset is None else []
+        return self._run_graph(flat, None, _spec_call, preset)
 
-    def _run_graph(self, flat_inputs, input_masks, call_layer):
-        values = {}
+    def _run_graph(self, flat_inputs, input_masks, call_layer, preset=None):
+        # ``preset``: values of the host part's outputs from a prepared batch (host_split), and
+        # the host nodes that already ran.
+        values, skip = (dict(preset[0]), preset[1]) if preset is not None else ({}, ())
         masks = {} if self._has_masks or input_masks is not None else None
         for i, (tensor, value) in enumerate(zip(self._input_tensors, flat_inputs)):
             values[id(tensor)] = value
@@ -116,7 +121,7 @@ class Functional(Model):
                 m = input_masks[i] if input_masks is not None and i < len(input_masks) else None
                 masks[id(tensor)] = m if m is not None else getattr(value, "_keras_mask", None)
         for node in self._nodes:
-            if node.is_input or id(node.output_tensors[0]) in values:
+            if node.is_input or id(node) in skip or id(node.output_tensors[0]) in values:
                 continue
             args, kwargs = _substitute(node.call_args, node.call_kwargs, values)
             layer = node.layer
@@ -184,6 +189,7 @@ class Functional(Model):
                     f"Model '{self.name}' expects {len(expected)} inputs, but it received a single tensor."
                 )
         if check:
+            flat = [_adjust_rank(tensor, value) for tensor, value in zip(expected, flat)]
             for tensor, value in zip(expected, flat):
                 _check_shape(self.name, tensor, value)
         return flat
@@ -309,6 +315,18 @@ def _spec_call(layer, args, kwargs):
     if not sig["mask"]:
         kwargs.pop("mask", None)
     return layer.compute_output_spec(*args, **kwargs)
+
+
+def _adjust_rank(tensor, value):
+    """Like Keras 3: a batch one rank short of an input whose last axis is 1 gets that axis."""
+    shape = getattr(value, "shape", None)
+    if shape is None or len(shape) != len(tensor.shape) - 1 or tensor.shape[-1] != 1:
+        return value
+    if type(value).__module__ == "numpy":
+        return value.reshape(tuple(value.shape) + (1,))
+    from lamina import ops
+
+    return ops.expand_dims(value, -1)
 
 
 def _check_shape(model_name, tensor, value):

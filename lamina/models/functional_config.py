@@ -124,3 +124,50 @@ def functional_from_config(cls, config, custom_objects=None):
 
     target = cls if issubclass(cls, Functional) else Functional
     return target(inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True))
+
+
+def keras_layer_order(inputs, outputs):
+    """The layers of the graph from ``inputs`` to ``outputs`` in Keras's ``model.layers`` order.
+
+    Keras sorts layers by depth (distance from the outputs, deepest first) and breaks ties by
+    the order a depth-first walk from the outputs first meets them. Weight files, optimizer
+    slots and legacy ``.h5`` loading all follow this order, so lamina uses the same one.
+    """
+    input_ids = {id(t) for t in inputs}
+    first_seen, by_id = {}, {}
+    finished, decreasing = set(), []
+
+    def visit(tensor):
+        layer, node_index, _ = tensor._keras_history
+        node = layer._inbound_nodes[node_index]
+        if id(node) in finished:
+            return
+        if id(layer) not in first_seen:
+            first_seen[id(layer)] = len(first_seen)
+            by_id[id(layer)] = layer
+        if not node.is_input and id(tensor) not in input_ids:
+            for parent_tensor in node.input_tensors:
+                visit(parent_tensor)
+        finished.add(id(node))
+        decreasing.append(node)
+
+    for tensor in outputs:
+        visit(tensor)
+    node_depth, layer_depth = {}, {}
+    for node in reversed(decreasing):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = depth
+        node_depth[id(node)] = depth
+        for parent in node.parent_nodes:
+            node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for tensor in inputs:
+        layer = tensor._keras_history[0]
+        if id(layer) not in layer_depth:
+            layer_depth[id(layer)] = 0
+            first_seen[id(layer)] = -1
+            by_id[id(layer)] = layer
+    ordered = []
+    for depth in sorted(set(layer_depth.values()), reverse=True):
+        ids = [i for i, d in layer_depth.items() if d == depth]
+        ordered.extend(by_id[i] for i in sorted(ids, key=lambda i: first_seen[i]))
+    return ordered

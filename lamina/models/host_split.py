@@ -27,3 +27,13 @@ def prepare_batch(model, x):
     from lamina.models.host_split_impl import run_host_part
 
     return run_host_part(model, x)
+
+
+def prepared_values(model, x):
+    """For a batch made by ``prepare_batch``: the host part's results keyed by tensor id and the
+    host nodes to skip; ``None`` for any other input."""
+    if not (isinstance(x, dict) and x and all(isinstance(k, str) and k.startswith("__lamina_host__:") for k in x)):
+        return None
+    from lamina.models.host_split_impl import prepared_values as values_of
+
+    return values_of(model, x)

@@ -101,3 +101,263 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
 
 
 from lamina.ops.nn_conv import *  # noqa: E402,F401,F403
+
+
+# -- activations written once on lamina.ops ------------------------------------------
+from lamina.ops import core as _core  # noqa: E402
+from lamina.ops import numpy as _np  # noqa: E402
+from lamina.ops.nn_losses import *  # noqa: E402,F401,F403
+
+def _float(x):
+    from lamina import backend
+
+    x = _core.convert_to_tensor(x)
+    return x if backend.is_float_dtype(_core.dtype(x)) else _core.cast(x, backend.floatx())
+
+
+@symbolic
+def log_sigmoid(x):
+    """``log(sigmoid(x))``, finite for large negative ``x``.
+
+    Example:
+        >>> ops.log_sigmoid(ops.convert_to_tensor([-100.0, 0.0]))  # [-100., -0.693]
+    """
+    x = _float(x)
+    return _np.minimum(x, 0.0) - _np.log1p(_np.exp(-_np.absolute(x)))
+
+
+@symbolic
+def sparse_plus(x):
+    """0 for x <= -1, ``x`` for x >= 1, ``(x + 1)**2 / 4`` between.
+
+    Example:
+        >>> ops.sparse_plus(ops.convert_to_tensor([-2.0, 0.0, 2.0]))  # [0., 0.25, 2.]
+    """
+    x = _float(x)
+    return _np.where(x <= -1.0, 0.0, _np.where(x >= 1.0, x, 0.25 * _np.square(x + 1.0)))
+
+
+@symbolic
+def sparse_sigmoid(x):
+    """0 for x <= -1, 1 for x >= 1, ``(x + 1) / 2`` between.
+
+    Example:
+        >>> ops.sparse_sigmoid(ops.convert_to_tensor([-2.0, 0.0]))  # [0., 0.5]
+    """
+    x = _float(x)
+    return _np.clip(0.5 * (x + 1.0), 0.0, 1.0)
+
+
+@symbolic
+def squareplus(x, b=4):
+    """``(x + sqrt(x**2 + b)) / 2``, a smooth ReLU.
+
+    Args:
+        x: input tensor.
+        b: smoothness (>= 0).
+
+    Example:
+        >>> ops.squareplus(ops.zeros((1,)))  # [1.]
+    """
+    x = _float(x)
+    return 0.5 * (x + _np.sqrt(_np.square(x) + b))
+
+
+@symbolic
+def celu(x, alpha=1.0):
+    """``max(x, 0) + alpha * (exp(min(x, 0) / alpha) - 1)``.
+
+    Args:
+        x: input tensor.
+        alpha: the scale of the negative part.
+
+    Example:
+        >>> ops.celu(ops.convert_to_tensor([-1.0, 1.0]))  # [-0.632, 1.]
+    """
+    x = _float(x)
+    return _np.maximum(x, 0.0) + alpha * _np.expm1(_np.minimum(x, 0.0) / alpha)
+
+
+@symbolic
+def glu(x, axis=-1):
+    """Gated linear unit: splits ``x`` in two halves ``a, b`` along ``axis``; ``a * sigmoid(b)``.
+
+    Args:
+        x: input tensor with an even size along ``axis``.
+        axis: the split axis.
+
+    Example:
+        >>> ops.glu(ops.ones((2, 4))).shape
+        (2, 2)
+    """
+    x = _float(x)
+    size = x.shape[axis]
+    if size % 2:
+        raise ValueError(f"glu: the size of `axis` {axis} must be even. Received: x.shape={tuple(x.shape)}")
+    half = size // 2
+    axis = axis % len(x.shape)
+    lead = (slice(None),) * axis
+    return x[lead + (slice(0, half),)] * sigmoid(x[lead + (slice(half, size),)])
+
+
+@symbolic
+def hard_tanh(x):
+    """``clip(x, -1, 1)``.
+
+    Example:
+        >>> ops.hard_tanh(ops.convert_to_tensor([-3.0, 0.5]))  # [-1., 0.5]
+    """
+    return _np.clip(_float(x), -1.0, 1.0)
+
+
+@symbolic
+def soft_shrink(x, threshold=0.5):
+    """Moves ``x`` toward 0 by ``threshold``; 0 inside ``[-threshold, threshold]``.
+
+    Example:
+        >>> ops.soft_shrink(ops.convert_to_tensor([-1.0, 0.2, 1.0]))  # [-0.5, 0., 0.5]
+    """
+    x = _float(x)
+    return _np.where(x > threshold, x - threshold, _np.where(x < -threshold, x + threshold, 0.0))
+
+
+@symbolic
+def hard_shrink(x, threshold=0.5):
+    """``x`` where ``|x| > threshold``, else 0.
+
+    Example:
+        >>> ops.hard_shrink(ops.convert_to_tensor([-1.0, 0.2]))  # [-1., 0.]
+    """
+    x = _float(x)
+    return _np.where(_np.absolute(x) > threshold, x, 0.0)
+
+
+@symbolic
+def tanh_shrink(x):
+    """``x - tanh(x)``.
+
+    Example:
+        >>> ops.tanh_shrink(ops.zeros((1,)))  # [0.]
+    """
+    x = _float(x)
+    return x - _np.tanh(x)
+
+
+@symbolic
+def threshold(x, threshold, default_value):
+    """``x`` where ``x > threshold``, else ``default_value``.
+
+    Example:
+        >>> ops.threshold(ops.convert_to_tensor([0.5, 2.0]), 1.0, 0.0)  # [0., 2.]
+    """
+    x = _float(x)
+    return _np.where(x > threshold, x, default_value)
+
+
+@symbolic
+def sparsemax(x, axis=-1):
+    """Euclidean projection of ``x`` onto the probability simplex along ``axis``.
+
+    Example:
+        >>> ops.sparsemax(ops.convert_to_tensor([1.0, 0.0, -1.0]))  # [1., 0., 0.]
+    """
+    x = _float(x)
+    z = _np.moveaxis(x, axis, -1)
+    n = z.shape[-1]
+    z_sorted = _np.flip(_np.sort(z, axis=-1), axis=-1)
+    k = _np.arange(1, n + 1, dtype=_core.dtype(z))
+    cumulative = _np.cumsum(z_sorted, axis=-1)
+    support = (1.0 + k * z_sorted) > cumulative
+    k_z = _np.sum(_core.cast(support, _core.dtype(z)), axis=-1, keepdims=True)
+    index = _core.cast(k_z, "int32") - 1
+    tau = (_np.take_along_axis(cumulative, index, axis=-1) - 1.0) / k_z
+    return _np.moveaxis(_np.maximum(z - tau, 0.0), -1, axis)
+
+
+@symbolic
+def multi_hot(inputs, num_classes, axis=-1, dtype=None):
+    """Encodes each row of integer ``inputs`` as one vector with a 1 at every listed class.
+
+    Args:
+        inputs: integer tensor; rank 1 (one sample) or ``(batch, n)``.
+        num_classes: the vector size.
+        axis: where the class axis goes.
+        dtype: output dtype (``floatx()`` by default).
+
+    Example:
+        >>> ops.multi_hot([[1, 3], [0, 0]], 4)  # [[0, 1, 0, 1], [1, 0, 0, 0]]
+    """
+    core = _core
+    inputs = core.convert_to_tensor(inputs)
+    reduction_axis = 1 if len(inputs.shape) > 1 else 0
+    encoded = one_hot(core.cast(inputs, "int32"), num_classes, axis=axis, dtype=dtype)
+    return _np.max(encoded, axis=reduction_axis)
+
+
+@symbolic
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
+    """Scaled dot-product attention over ``(batch, length, heads, head_dim)`` tensors.
+
+    ``key``/``value`` may have fewer heads than ``query`` (grouped-query attention) when
+    they divide it.
+
+    Args:
+        query: ``(B, T, N, H)``.
+        key / value: ``(B, S, K, H)``.
+        bias: added to the logits, broadcastable to ``(B, N, T, S)``.
+        mask: boolean, broadcastable to ``(B, N, T, S)``; False positions get no weight.
+        scale: logits multiplier (``1 / sqrt(H)`` when None).
+        is_causal: also mask positions ``s > t``.
+        flash_attention: accepted for Keras compatibility; the plain kernel is used.
+        attn_logits_soft_cap: if given, logits become ``cap * tanh(logits / cap)``.
+
+    Returns:
+        ``(B, T, N, H)``.
+
+    Example:
+        >>> q = ops.ones((2, 4, 2, 8))
+        >>> ops.dot_product_attention(q, q, q, is_causal=True).shape
+        (2, 4, 2, 8)
+    """
+    core = _core
+    query, key, value = (_float(t) for t in (query, key, value))
+    if len(query.shape) != 4 or len(key.shape) != 4 or len(value.shape) != 4:
+        raise ValueError(
+            "dot_product_attention: query, key and value must be 4-D (batch, length, heads, head_dim). "
+            f"Received: query.shape={tuple(query.shape)}, key.shape={tuple(key.shape)}, value.shape={tuple(value.shape)}"
+        )
+    heads, kv_heads = query.shape[2], key.shape[2]
+    if heads % kv_heads:
+        raise ValueError(
+            f"dot_product_attention: query heads ({heads}) must be a multiple of key heads ({kv_heads})."
+        )
+    if kv_heads != heads:
+        key = _np.repeat(key, heads // kv_heads, axis=2)
+        value = _np.repeat(value, heads // kv_heads, axis=2)
+    dtype = core.dtype(query)
+    compute = "float32" if dtype in ("float16", "bfloat16") else dtype
+    scale = 1.0 / float(query.shape[-1]) ** 0.5 if scale is None else scale
+    logits = _np.einsum("btnh,bsnh->bnts", core.cast(query, compute), core.cast(key, compute)) * scale
+    if attn_logits_soft_cap is not None:
+        logits = attn_logits_soft_cap * _np.tanh(logits / attn_logits_soft_cap)
+    if bias is not None:
+        logits = logits + core.cast(bias, compute)
+    keep = None
+    if mask is not None:
+        keep = core.cast(mask, "bool")
+    if is_causal:
+        t_len, s_len = query.shape[1], key.shape[1]
+        causal = _np.tril(_np.ones((t_len, s_len), dtype="bool"))
+        keep = causal if keep is None else _np.logical_and(keep, causal)
+    if keep is not None:
+        logits = _np.where(keep, logits, -0.7 * float(_finfo_max(compute)))
+    probs = softmax(logits, axis=-1)
+    out = _np.einsum("bnts,bsnh->btnh", probs, core.cast(value, compute))
+    return core.cast(out, dtype)
+
+
+def _finfo_max(dtype):
+    import numpy as np
+
+    return np.finfo(dtype).max if dtype != "bfloat16" else 3.38e38

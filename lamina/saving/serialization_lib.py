@@ -17,7 +17,8 @@ _state = threading.local()
 # Config keys that Keras writes but lamina's classes do not take. They are dropped on load
 # when they hold these neutral values (anything else is passed on and fails loudly).
 _KERAS_ONLY_NEUTRAL = {"quantization_config": None, "input_axes": None, "output_axes": None,
-                       "lora_rank": None, "lora_alpha": None, "gradient_accumulation_steps": None}
+                       "lora_rank": None, "lora_alpha": None, "gradient_accumulation_steps": None,
+                       "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99, "synchronized": False}
 
 
 def in_safe_mode():
@@ -196,11 +197,17 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, module
             else:
                 obj = cls.from_config(inner)
         except TypeError as e:
-            raise TypeError(
-                f"{class_name}.from_config could not rebuild the object from config={inner}.\n"
+            if getattr(e, "_lamina_from_config", False):
+                raise  # already describes the innermost object that failed
+            shown = repr(inner)
+            shown = shown if len(shown) < 400 else shown[:400] + "...}"
+            error = TypeError(
+                f"{class_name}.from_config could not rebuild the object from config={shown}.\n"
                 f"Error: {e}\nIf it takes custom arguments, make get_config() return them and "
                 "from_config() rebuild them."
-            ) from e
+            )
+            error._lamina_from_config = True
+            raise error from e
         build_config = config.get("build_config")
         if build_config and hasattr(obj, "build_from_config") and not getattr(obj, "built", True):
             obj.build_from_config(build_config)

@@ -143,3 +143,4 @@ def dot(x1, x2):
 # Further families live in their own modules; this namespace exposes them all.
 from lamina.backend.jax.numpy_math import *  # noqa: E402,F401,F403
 from lamina.backend.jax.numpy_linalg import *  # noqa: E402,F401,F403
+from lamina.backend.jax.numpy_extra import *  # noqa: E402,F401,F403

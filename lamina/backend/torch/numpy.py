@@ -342,3 +342,4 @@ def all(x, axis=None, keepdims=False):
 # Further families live in their own modules; this namespace exposes them all.
 from lamina.backend.torch.numpy_math import *  # noqa: E402,F401,F403
 from lamina.backend.torch.numpy_linalg import *  # noqa: E402,F401,F403
+from lamina.backend.torch.numpy_extra import *  # noqa: E402,F401,F403

@@ -1,3 +1,23 @@
-"""merging layers."""
+"""Merging layers and their functional forms (``add``, ``concatenate``, ...)."""
 
-__all__ = []
+from lamina.layers.merging.merge_layers import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+
+__all__ = ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract",
+           "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]

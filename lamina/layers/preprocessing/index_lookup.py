@@ -206,8 +206,7 @@ class IndexLookup(_host.HostLayer):
 
     def _update_counts(self, documents):
         """``documents``: a list of token lists (one per document)."""
-        for doc in documents:
-            self._st.token_counts.update(doc)
+        self._st.token_counts.update(itertools.chain.from_iterable(documents))
         if self.output_mode == "tf_idf":
             for doc in documents:
                 self._st.document_counts.update(set(doc))
@@ -250,6 +249,10 @@ class IndexLookup(_host.HostLayer):
         """Input values in the vocabulary's Python type (subclasses convert)."""
         return arr
 
+    def _oov_buckets(self, tokens):
+        """OOV bucket of each token in ``[0, num_oov_indices)``: FarmHash, as TensorFlow does."""
+        return fingerprint_buckets(tokens, self.num_oov_indices)
+
     def lookup_ids(self, flat_tokens):
         """Indices of a flat list of tokens (mask -> 0 or dropped, OOV -> its bucket)."""
         ids = np.fromiter(map(self._st.lookup.get, flat_tokens, itertools.repeat(_MISSING)), np.int64,
@@ -267,7 +270,7 @@ class IndexLookup(_host.HostLayer):
                 ids[missing] = start
             else:
                 oov = [flat_tokens[i] for i in np.flatnonzero(missing)]
-                ids[missing] = start + fingerprint_buckets(oov, self.num_oov_indices)
+                ids[missing] = start + self._oov_buckets(oov)
         return ids
 
     def _invert(self, ids):

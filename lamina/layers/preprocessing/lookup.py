@@ -91,6 +91,10 @@ class IntegerLookup(IndexLookup):
     def _convert_token(self, token):
         return int(token)
 
+    def _oov_buckets(self, tokens):
+        # Integers pick their OOV bucket by value modulo the bucket count, as in Keras.
+        return np.mod(np.asarray(tokens, np.int64), self.num_oov_indices)
+
     def _prepare(self, arr):
         if arr.dtype.kind == "f":
             if not np.all(np.mod(arr, 1) == 0):
