@@ -28,6 +28,13 @@ _ENGINES = {"jax": "jax", "torch": "torch"}
 
 
 def _load(name):
+    import os
+
+    threads = os.environ.get("LAMINA_NUM_THREADS")
+    if threads and name == "jax" and "jax" not in __import__("sys").modules:
+        # XLA reads thread settings from XLA_FLAGS when its CPU client starts.
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
+                                   f" intra_op_parallelism_threads={int(threads)}").strip()
     try:
         importlib.import_module(_ENGINES[name])
     except ImportError as e:
@@ -40,6 +47,8 @@ def _load(name):
 
 
 _impl = _load(backend())
+if __import__("os").environ.get("LAMINA_NUM_THREADS") and backend() == "torch":
+    _impl.set_num_threads(int(__import__("os").environ["LAMINA_NUM_THREADS"]))
 
 Variable = _impl.Variable
 convert_to_tensor = _impl.convert_to_tensor
@@ -58,6 +67,8 @@ value_and_grad = _impl.value_and_grad
 GradientTape = _impl.GradientTape
 device_scope = _impl.device_scope
 get_device = _impl.get_device
+set_num_threads = _impl.set_num_threads
+set_memory_fraction = _impl.set_memory_fraction
 numpy = _impl.numpy
 nn = _impl.nn
 random = _impl.random

@@ -265,3 +265,38 @@ def device_scope(device_name):
 
 def get_device():
     return str(jax.devices()[0])
+
+
+def _backends_initialized():
+    from jax._src import xla_bridge
+
+    return bool(getattr(xla_bridge, "_backends", {}))
+
+
+def set_num_threads(intra_op, inter_op=None):
+    """XLA reads its thread settings when its CPU client starts, i.e. at the first computation."""
+    import os
+
+    if _backends_initialized():
+        raise RuntimeError(
+            "set_num_threads: JAX has already started its CPU client, so its thread count is fixed. Call "
+            "lamina.config.set_num_threads before the first computation, or set LAMINA_NUM_THREADS in "
+            "the environment before starting Python."
+        )
+    flags = os.environ.get("XLA_FLAGS", "")
+    flags += f" --xla_cpu_multi_thread_eigen={'false' if intra_op == 1 else 'true'}"
+    flags += f" intra_op_parallelism_threads={int(intra_op)}"
+    os.environ["XLA_FLAGS"] = flags.strip()
+    os.environ["NPROC"] = str(int(intra_op))
+
+
+def set_memory_fraction(fraction):
+    """Caps the share of accelerator memory JAX preallocates (read when its client starts)."""
+    import os
+
+    if _backends_initialized():
+        raise RuntimeError(
+            "set_memory_fraction: JAX has already started, so its memory settings are fixed. Call it before "
+            "the first computation."
+        )
+    os.environ["XLA_PYTHON_CLIENT_MEM_FRACTION"] = str(float(fraction))

@@ -322,3 +322,22 @@ def device_scope(device_name):
 
 def get_device():
     return DEFAULT_DEVICE
+
+
+def set_num_threads(intra_op, inter_op=None):
+    torch.set_num_threads(int(intra_op))
+    if inter_op is not None:
+        try:
+            torch.set_num_interop_threads(int(inter_op))
+        except RuntimeError as e:
+            raise RuntimeError(
+                f"set_num_threads: torch's inter-op thread count can only be set before any parallel work "
+                f"started ({e})."
+            ) from e
+
+
+def set_memory_fraction(fraction):
+    """Caps the share of GPU memory torch may use (no effect on a machine without CUDA)."""
+    if torch.cuda.is_available():
+        for device in range(torch.cuda.device_count()):
+            torch.cuda.set_per_process_memory_fraction(float(fraction), device)

@@ -1,0 +1,44 @@
+"""``lamina.config``: global settings (dtypes, image layout, threads, memory, safe loading)."""
+
+from lamina import backend as _backend
+from lamina.backend import (  # noqa: F401
+    backend,
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
+from lamina.dtype_policies import dtype_policy, set_dtype_policy  # noqa: F401
+from lamina.saving import serialization_lib as _serialization
+
+
+def set_num_threads(intra_op, inter_op=None):
+    """Limits the CPU threads the engine uses for one op (and across ops where supported).
+
+    On JAX this must run before the first computation (or set ``LAMINA_NUM_THREADS`` in the
+    environment); on torch it applies at once.
+
+    Example:
+        >>> lamina.config.set_num_threads(2)
+    """
+    if int(intra_op) < 1:
+        raise ValueError(f"set_num_threads: expected a positive thread count. Received: intra_op={intra_op!r}")
+    _backend.set_num_threads(int(intra_op), inter_op)
+
+
+def set_memory_fraction(fraction):
+    """Caps the share of accelerator memory the engine may take (0 < fraction <= 1)."""
+    if not 0 < float(fraction) <= 1:
+        raise ValueError(f"set_memory_fraction: expected a value in (0, 1]. Received: fraction={fraction!r}")
+    _backend.set_memory_fraction(float(fraction))
+
+
+def enable_unsafe_deserialization():
+    """Lets ``load_model`` run code stored in files (Lambda bytecode). Only for files you trust."""
+    _serialization._SAFE_MODE["value"] = False
+
+
+def is_unsafe_deserialization_enabled():
+    return not _serialization._SAFE_MODE["value"]

@@ -1,0 +1,36 @@
+"""lamina.config: thread and memory settings, unsafe deserialization switch."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import lamina
+
+
+def test_set_num_threads_validates():
+    with pytest.raises(ValueError, match="positive thread count"):
+        lamina.config.set_num_threads(0)
+    with pytest.raises(ValueError, match=r"\(0, 1\]"):
+        lamina.config.set_memory_fraction(1.5)
+
+
+def test_thread_limit_applies_in_a_fresh_process():
+    code = ("import lamina; lamina.config.set_num_threads(1); import numpy as np; "
+            "print(float(lamina.ops.sum(lamina.ops.convert_to_tensor(np.ones(3)))))")
+    env = dict(os.environ)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "3.0"
+
+
+def test_unsafe_deserialization_switch():
+    assert not lamina.config.is_unsafe_deserialization_enabled()
+    lamina.config.enable_unsafe_deserialization()
+    try:
+        assert lamina.config.is_unsafe_deserialization_enabled()
+    finally:
+        from lamina.saving import serialization_lib
+
+        serialization_lib._SAFE_MODE["value"] = True
