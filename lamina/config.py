@@ -1,4 +1,4 @@
-"""``lamina.config``: global settings (dtypes, image layout, threads, memory, safe loading)."""
+"""``lamina.config``: global settings (dtypes, image layout, threads, memory)."""
 
 from lamina import backend as _backend
 from lamina.backend import (  # noqa: F401
@@ -11,7 +11,6 @@ from lamina.backend import (  # noqa: F401
     set_image_data_format,
 )
 from lamina.dtype_policies import dtype_policy, set_dtype_policy  # noqa: F401
-from lamina.saving import serialization_lib as _serialization
 
 
 def set_num_threads(intra_op, inter_op=None):
@@ -33,12 +32,3 @@ def set_memory_fraction(fraction):
     if not 0 < float(fraction) <= 1:
         raise ValueError(f"set_memory_fraction: expected a value in (0, 1]. Received: fraction={fraction!r}")
     _backend.set_memory_fraction(float(fraction))
-
-
-def enable_unsafe_deserialization():
-    """Lets ``load_model`` run code stored in files (Lambda bytecode). Only for files you trust."""
-    _serialization._SAFE_MODE["value"] = False
-
-
-def is_unsafe_deserialization_enabled():
-    return not _serialization._SAFE_MODE["value"]

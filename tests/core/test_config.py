@@ -1,4 +1,4 @@
-"""lamina.config: thread and memory settings, unsafe deserialization switch."""
+"""lamina.config: thread and memory settings."""
 
 import os
 import subprocess
@@ -23,14 +23,3 @@ def test_thread_limit_applies_in_a_fresh_process():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "3.0"
-
-
-def test_unsafe_deserialization_switch():
-    assert not lamina.config.is_unsafe_deserialization_enabled()
-    lamina.config.enable_unsafe_deserialization()
-    try:
-        assert lamina.config.is_unsafe_deserialization_enabled()
-    finally:
-        from lamina.saving import serialization_lib
-
-        serialization_lib._SAFE_MODE["value"] = True
