@@ -1,0 +1,19 @@
+"""``lamina.mixed_precision``: compute in float16/bfloat16 with float32 variables.
+
+Example:
+    >>> lamina.mixed_precision.set_global_policy("mixed_float16")
+"""
+
+from lamina.dtype_policies import DTypePolicy, dtype_policy, set_dtype_policy
+
+Policy = DTypePolicy
+
+
+def set_global_policy(policy):
+    """Sets the dtype policy of layers created from now on (``"mixed_float16"``, ``"float32"`` ...)."""
+    set_dtype_policy(policy)
+
+
+def global_policy():
+    """The current global dtype policy."""
+    return dtype_policy()
