@@ -360,3 +360,7 @@ def size(x):
 
 from lamina.ops.numpy_math import *  # noqa: E402,F401,F403
 from lamina.ops.numpy_linalg import *  # noqa: E402,F401,F403
+from lamina.ops.numpy_shape import *  # noqa: E402,F401,F403
+from lamina.ops.numpy_reduce import *  # noqa: E402,F401,F403
+from lamina.ops.numpy_index import *  # noqa: E402,F401,F403
+from lamina.ops.numpy_create import *  # noqa: E402,F401,F403

@@ -1,0 +1,261 @@
+"""Cross-entropies, moments and normalization ops, written once on ``lamina.ops``.
+
+Example:
+    >>> from lamina import ops
+    >>> ops.binary_crossentropy(ops.ones((2,)), ops.full((2,), 0.9))  # [0.105, 0.105]
+"""
+
+from lamina import backend
+from lamina.ops import core as _core
+from lamina.ops import numpy as _ops
+from lamina.ops._dispatch import symbolic
+
+__all__ = [
+    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "moments",
+    "batch_normalization", "normalize", "layer_normalization", "rms_normalization",
+]
+
+
+def _float(x):
+    x = _core.convert_to_tensor(x)
+    return x if backend.is_float_dtype(_core.dtype(x)) else _core.cast(x, backend.floatx())
+
+
+def _log_sigmoid(x):
+    # log(sigmoid(x)) = -softplus(-x) = min(x, 0) - log1p(exp(-|x|)), finite for every x.
+    return _ops.minimum(x, 0.0) - _ops.log1p(_ops.exp(-_ops.absolute(x)))
+
+
+def _check_same_shape(fn_name, target, output):
+    if len(target.shape) != len(output.shape) or any(
+        t is not None and o is not None and t != o and t != 1 and o != 1 for t, o in zip(target.shape, output.shape)
+    ):
+        raise ValueError(
+            f"{fn_name}: `target` and `output` must have the same shape. Received: "
+            f"target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}"
+        )
+
+
+@symbolic
+def binary_crossentropy(target, output, from_logits=False):
+    """Element-wise binary cross-entropy (no reduction).
+
+    Args:
+        target: labels in [0, 1], same shape as ``output``.
+        output: probabilities, or logits when ``from_logits``.
+        from_logits: whether ``output`` holds logits; probabilities are clipped to
+            ``[epsilon, 1 - epsilon]``.
+
+    Example:
+        >>> ops.binary_crossentropy([1.0, 0.0], [0.9, 0.2])  # [0.105, 0.223]
+    """
+    output = _float(output)
+    target = _core.cast(target, _core.dtype(output))
+    _check_same_shape("binary_crossentropy", target, output)
+    if from_logits:
+        return -(target * _log_sigmoid(output) + (1.0 - target) * _log_sigmoid(-output))
+    eps = backend.epsilon()
+    output = _ops.clip(output, eps, 1.0 - eps)
+    return -(target * _ops.log(output) + (1.0 - target) * _ops.log(1.0 - output))
+
+
+@symbolic
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Cross-entropy between one-hot (or soft) ``target`` and ``output`` along ``axis``.
+
+    Args:
+        target: class probabilities, same shape as ``output``.
+        output: probabilities (renormalized to sum to 1, then clipped), or logits when
+            ``from_logits``.
+        from_logits: whether ``output`` holds logits.
+        axis: the class axis.
+
+    Example:
+        >>> ops.categorical_crossentropy([[0.0, 1.0]], [[0.2, 0.8]])  # [0.223]
+    """
+    output = _float(output)
+    target = _core.cast(target, _core.dtype(output))
+    _check_same_shape("categorical_crossentropy", target, output)
+    if len(output.shape) < 1:
+        raise ValueError(f"categorical_crossentropy: `output` must have rank >= 1. Received: shape={output.shape}")
+    return -_ops.sum(target * _log_probabilities(output, from_logits, axis), axis=axis)
+
+
+def _log_probabilities(output, from_logits, axis):
+    from lamina.ops import nn as _nn
+
+    if from_logits:
+        return _nn.log_softmax(output, axis=axis)
+    output = output / _ops.sum(output, axis=axis, keepdims=True)
+    eps = backend.epsilon()
+    return _ops.log(_ops.clip(output, eps, 1.0 - eps))
+
+
+@symbolic
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Cross-entropy with integer class ``target`` (one fewer axis than ``output``).
+
+    Args:
+        target: integer class indices; a trailing axis of size 1 is allowed.
+        output: probabilities or logits (``from_logits``) with the class axis ``axis``.
+        from_logits: whether ``output`` holds logits.
+        axis: the class axis of ``output``.
+
+    Example:
+        >>> ops.sparse_categorical_crossentropy([1], [[0.2, 0.8]])  # [0.223]
+    """
+    output = _float(output)
+    target = _core.convert_to_tensor(target)
+    if len(target.shape) == len(output.shape) and target.shape[-1] == 1:
+        target = _ops.squeeze(target, -1)
+    if len(target.shape) != len(output.shape) - 1:
+        raise ValueError(
+            "sparse_categorical_crossentropy: `target` must have one fewer axis than `output`. Received: "
+            f"target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}"
+        )
+    from lamina.ops import nn as _nn
+
+    num_classes = output.shape[axis]
+    one_hot = _nn.one_hot(_core.cast(target, "int32"), num_classes, axis=axis, dtype=_core.dtype(output))
+    return -_ops.sum(one_hot * _log_probabilities(output, from_logits, axis), axis=axis)
+
+
+@symbolic
+def moments(x, axes, keepdims=False, synchronized=False):
+    """Mean and variance of ``x`` over ``axes``.
+
+    float16/bfloat16 inputs are reduced in float32 and the results cast back.
+
+    Args:
+        x: input tensor.
+        axes: axis or list of axes to reduce.
+        keepdims: keep the reduced axes with size 1.
+        synchronized: accepted for Keras compatibility (statistics are always over the
+            whole array given).
+
+    Returns:
+        ``(mean, variance)``.
+
+    Example:
+        >>> mean, var = ops.moments(ops.convert_to_tensor([1.0, 2.0, 3.0]), axes=[0])  # 2.0, 0.667
+    """
+    x = _float(x)
+    dtype = _core.dtype(x)
+    if dtype in ("float16", "bfloat16"):
+        x = _core.cast(x, "float32")
+    axes = tuple(axes) if isinstance(axes, (list, tuple)) else (axes,)
+    mean = _ops.mean(x, axis=axes, keepdims=True)
+    variance = _ops.mean(_ops.square(x - _core.stop_gradient(mean)), axis=axes, keepdims=keepdims)
+    if not keepdims:
+        mean = _ops.squeeze(mean, axes)
+    return _core.cast(mean, dtype), _core.cast(variance, dtype)
+
+
+def _broadcast_along(value, axis, ndim, size):
+    value = _core.convert_to_tensor(value)
+    if len(value.shape) == 1 and ndim > 1:
+        shape = [1] * ndim
+        shape[axis] = size
+        value = _ops.reshape(value, shape)
+    return value
+
+
+@symbolic
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with 1-D statistics on ``axis``.
+
+    Args:
+        x: input tensor.
+        mean / variance: 1-D statistics of length ``x.shape[axis]`` (or broadcastable).
+        axis: the feature axis the statistics run along.
+        offset / scale: optional 1-D beta / gamma.
+        epsilon: added to the variance.
+
+    Example:
+        >>> ops.batch_normalization(x, ops.zeros((3,)), ops.ones((3,)), axis=-1)
+    """
+    x = _float(x)
+    ndim = len(x.shape)
+    axis = axis % ndim
+    size = x.shape[axis]
+    mean, variance = (_broadcast_along(v, axis, ndim, size) for v in (mean, variance))
+    inv = 1.0 / _ops.sqrt(variance + epsilon)
+    if scale is not None:
+        inv = inv * _broadcast_along(scale, axis, ndim, size)
+    shift = -mean * inv
+    if offset is not None:
+        shift = shift + _broadcast_along(offset, axis, ndim, size)
+    return _core.cast(x * inv + shift, _core.dtype(x))
+
+
+@symbolic
+def normalize(x, axis=-1, order=2, epsilon=None):
+    """Divides ``x`` by its ``order``-norm along ``axis`` (at least ``epsilon``).
+
+    Args:
+        x: input tensor.
+        axis: axis (or axes) the norm is taken over.
+        order: the p of the p-norm (1, 2, ... or ``inf``).
+        epsilon: lower bound of the norm (``lamina.config.epsilon()`` when None).
+
+    Example:
+        >>> ops.normalize(ops.convert_to_tensor([[3.0, 4.0]]))  # [[0.6, 0.8]]
+    """
+    x = _float(x)
+    epsilon = backend.epsilon() if epsilon is None else epsilon
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    if order == 2:
+        norm = _ops.sqrt(_ops.sum(_ops.square(x), axis=axis, keepdims=True))
+    elif order == 1:
+        norm = _ops.sum(_ops.absolute(x), axis=axis, keepdims=True)
+    elif order == float("inf"):
+        norm = _ops.max(_ops.absolute(x), axis=axis, keepdims=True)
+    elif isinstance(order, (int, float)) and order > 0:
+        norm = _ops.sum(_ops.absolute(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
+    else:
+        raise ValueError(f"normalize: `order` must be a positive number or inf. Received: order={order}")
+    return x / _ops.maximum(norm, epsilon)
+
+
+@symbolic
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=1e-5):
+    """Normalizes ``x`` to zero mean, unit variance over ``axis``, then ``* gamma + beta``.
+
+    Args:
+        x: input tensor.
+        gamma / beta: optional scale and offset, broadcastable to the normalized axes.
+        axis: axis or axes normalized over.
+        epsilon: added to the variance.
+
+    Example:
+        >>> ops.layer_normalization(ops.convert_to_tensor([[1.0, 3.0]]))  # [[-1., 1.]]
+    """
+    x = _float(x)
+    mean, variance = moments(x, axis if isinstance(axis, (list, tuple)) else [axis], keepdims=True)
+    out = (x - mean) / _ops.sqrt(variance + epsilon)
+    if gamma is not None:
+        out = out * gamma
+    if beta is not None:
+        out = out + beta
+    return out
+
+
+@symbolic
+def rms_normalization(x, scale=None, axis=-1, epsilon=None):
+    """Divides ``x`` by the root mean square over ``axis``, then multiplies by ``scale``.
+
+    Args:
+        x: input tensor.
+        scale: optional multiplier broadcastable to ``x``.
+        axis: axis or axes the mean square is taken over.
+        epsilon: added to the mean square (``lamina.config.epsilon()`` when None).
+
+    Example:
+        >>> ops.rms_normalization(ops.convert_to_tensor([[3.0, 4.0]]))
+    """
+    x = _float(x)
+    epsilon = backend.epsilon() if epsilon is None else epsilon
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    out = x / _ops.sqrt(_ops.mean(_ops.square(x), axis=axis, keepdims=True) + epsilon)
+    return out if scale is None else out * scale

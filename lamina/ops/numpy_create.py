@@ -1,0 +1,143 @@
+"""NumPy-like tensor creation: array, eye, identity, linspace, logspace, tri, meshgrid ...
+
+Example:
+    >>> from lamina import ops
+    >>> ops.linspace(0.0, 1.0, 5)  # [0., .25, .5, .75, 1.]
+"""
+
+from lamina.backend import numpy as _np
+from lamina.ops._dispatch import symbolic
+
+__all__ = [
+    "array", "asarray", "eye", "identity", "tri", "linspace", "logspace", "geomspace", "empty", "empty_like",
+    "full_like", "meshgrid", "indices",
+]
+
+
+def array(x, dtype=None):
+    """A tensor holding ``x`` (Python ints become int32, floats ``floatx()``).
+
+    Example:
+        >>> ops.array([[1, 2], [3, 4]]).shape
+        (2, 2)
+    """
+    return _np.array(x, dtype=dtype)
+
+
+asarray = array
+
+
+def eye(N, M=None, k=0, dtype=None):
+    """``N x M`` matrix with ones on diagonal ``k``.
+
+    Example:
+        >>> ops.eye(2, 3, k=1)
+    """
+    return _np.eye(N, M, k=k, dtype=dtype)
+
+
+def identity(n, dtype=None):
+    """The ``n x n`` identity matrix.
+
+    Example:
+        >>> ops.identity(3).shape
+        (3, 3)
+    """
+    return _np.eye(n, dtype=dtype)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    """``N x M`` matrix with ones at and below diagonal ``k``.
+
+    Example:
+        >>> ops.tri(3)
+    """
+    return _np.tri(N, M, k=k, dtype=dtype)
+
+
+@symbolic
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """``num`` evenly spaced values from ``start`` to ``stop``.
+
+    Args:
+        start / stop: scalars or tensors (then the values run along ``axis``).
+        num: number of values.
+        endpoint: include ``stop``.
+        retstep: also return the spacing.
+        dtype: output dtype (``floatx()`` by default).
+        axis: where the new axis goes for tensor endpoints.
+
+    Example:
+        >>> ops.linspace(0, 10, 3)  # [0., 5., 10.]
+    """
+    return _np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, dtype=dtype, axis=axis)
+
+
+@symbolic
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    """``base ** linspace(start, stop, num)``.
+
+    Example:
+        >>> ops.logspace(0, 2, 3)  # [1., 10., 100.]
+    """
+    return _np.logspace(start, stop, num, endpoint=endpoint, base=base, dtype=dtype, axis=axis)
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """Values spaced evenly on a log scale between ``start`` and ``stop`` (positive).
+
+    Example:
+        >>> ops.geomspace(1, 100, 3)  # [1., 10., 100.]
+    """
+    return _np.geomspace(start, stop, num, endpoint=endpoint, dtype=dtype, axis=axis)
+
+
+def empty(shape, dtype=None):
+    """An uninitialized tensor (its values are arbitrary).
+
+    Example:
+        >>> ops.empty((2, 3)).shape
+        (2, 3)
+    """
+    return _np.empty(shape, dtype=dtype)
+
+
+@symbolic
+def empty_like(x, dtype=None):
+    """An uninitialized tensor with the shape (and dtype) of ``x``.
+
+    Example:
+        >>> ops.empty_like(ops.ones((2,))).shape
+        (2,)
+    """
+    return _np.empty_like(x, dtype=dtype)
+
+
+@symbolic
+def full_like(x, fill_value, dtype=None):
+    """``fill_value`` in the shape (and dtype) of ``x``.
+
+    Example:
+        >>> ops.full_like(ops.ones((2,)), 7.0)  # [7., 7.]
+    """
+    return _np.full_like(x, fill_value, dtype=dtype)
+
+
+@symbolic
+def meshgrid(*x, indexing="xy"):
+    """Coordinate grids from 1-D tensors (``indexing``: ``"xy"`` Cartesian or ``"ij"`` matrix).
+
+    Example:
+        >>> gx, gy = ops.meshgrid(ops.arange(3), ops.arange(2))  # each of shape (2, 3)
+    """
+    return _np.meshgrid(*x, indexing=indexing)
+
+
+def indices(dimensions, dtype="int32"):
+    """A ``(len(dimensions), *dimensions)`` tensor of each position's indices.
+
+    Example:
+        >>> ops.indices((2, 3)).shape
+        (2, 2, 3)
+    """
+    return _np.indices(dimensions, dtype=dtype)

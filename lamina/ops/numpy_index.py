@@ -1,0 +1,289 @@
+"""NumPy-like indexing, searching, sorting and signal helpers.
+
+Index results are int32. ``nonzero``, ``argwhere``, ``unique``, ``compress`` and
+``extract`` have data-dependent shapes: call them eagerly, not inside a compiled step.
+
+Example:
+    >>> from lamina import ops
+    >>> ops.searchsorted(ops.convert_to_tensor([1, 3, 5]), 4)  # 2
+"""
+
+from lamina.backend import numpy as _np
+from lamina.ops._dispatch import symbolic
+
+__all__ = [
+    "take_along_axis", "put_along_axis", "nonzero", "argwhere", "flatnonzero", "searchsorted", "digitize",
+    "bincount", "unique", "select", "choose", "compress", "extract", "sort", "argsort", "partition",
+    "argpartition", "isin", "histogram", "diff", "ediff1d", "correlate", "convolve", "trapezoid", "interp",
+]
+
+
+@symbolic
+def take_along_axis(x, indices, axis=None):
+    """Gathers ``x`` at ``indices`` matched element-wise along ``axis``.
+
+    Example:
+        >>> x = ops.convert_to_tensor([[3, 1], [2, 4]])
+        >>> ops.take_along_axis(x, ops.argsort(x, axis=1), axis=1)  # sorted rows
+    """
+    return _np.take_along_axis(x, indices, axis=axis)
+
+
+@symbolic
+def put_along_axis(x, indices, values, axis):
+    """Returns ``x`` with ``values`` written at ``indices`` along ``axis`` (no in-place change).
+
+    Example:
+        >>> ops.put_along_axis(ops.zeros((2, 2)), [[1], [0]], 5.0, axis=1)  # [[0, 5], [5, 0]]
+    """
+    return _np.put_along_axis(x, indices, values, axis)
+
+
+@symbolic
+def nonzero(x):
+    """A tuple with the indices of the non-zero elements, one tensor per axis.
+
+    Example:
+        >>> ops.nonzero(ops.convert_to_tensor([0, 2, 3]))  # ([1, 2],)
+    """
+    return _np.nonzero(x)
+
+
+@symbolic
+def argwhere(x):
+    """``(count, ndim)`` indices of the non-zero elements.
+
+    Example:
+        >>> ops.argwhere(ops.eye(2))  # [[0, 0], [1, 1]]
+    """
+    return _np.argwhere(x)
+
+
+@symbolic
+def flatnonzero(x):
+    """Indices of the non-zero elements of the flattened ``x``.
+
+    Example:
+        >>> ops.flatnonzero(ops.eye(2))  # [0, 3]
+    """
+    return _np.flatnonzero(x)
+
+
+@symbolic
+def searchsorted(sorted_sequence, values, side="left"):
+    """Where ``values`` would be inserted into the 1-D ``sorted_sequence`` to keep it sorted.
+
+    Args:
+        sorted_sequence: 1-D ascending tensor.
+        values: tensor or scalar.
+        side: ``"left"`` (first suitable index) or ``"right"`` (last).
+
+    Example:
+        >>> ops.searchsorted(ops.convert_to_tensor([1, 3, 5]), 3, side="right")  # 2
+    """
+    return _np.searchsorted(sorted_sequence, values, side=side)
+
+
+@symbolic
+def digitize(x, bins, right=False):
+    """Index of the bin each value of ``x`` falls in.
+
+    Example:
+        >>> ops.digitize(ops.convert_to_tensor([0.5, 1.5]), [1.0, 2.0])  # [0, 1]
+    """
+    return _np.digitize(x, bins, right=right)
+
+
+@symbolic
+def bincount(x, weights=None, minlength=0, sparse=False):
+    """Counts occurrences of each non-negative integer (per row for 2-D ``x``).
+
+    Args:
+        x: 1-D or 2-D non-negative integers.
+        weights: optional weights of the same shape (sums them instead of counting).
+        minlength: minimum number of bins.
+        sparse: must be False (no sparse tensors on these backends).
+
+    Example:
+        >>> ops.bincount(ops.convert_to_tensor([0, 1, 1, 3]))  # [1, 2, 0, 1]
+    """
+    if sparse:
+        raise ValueError("bincount: sparse=True is not supported; lamina's backends have no sparse tensors.")
+    return _np.bincount(x, weights=weights, minlength=minlength)
+
+
+@symbolic
+def unique(x, return_index=False, return_inverse=False, return_counts=False, axis=None):
+    """Sorted unique elements (eager only), optionally with first indices, inverse and counts.
+
+    Example:
+        >>> values, counts = ops.unique(ops.convert_to_tensor([3, 1, 3]), return_counts=True)
+    """
+    return _np.unique(x, return_index=return_index, return_inverse=return_inverse,
+                      return_counts=return_counts, axis=axis)
+
+
+@symbolic
+def select(condlist, choicelist, default=0):
+    """Element-wise: the choice of the first true condition, else ``default``.
+
+    Example:
+        >>> x = ops.arange(4)
+        >>> ops.select([x < 1, x > 2], [x, x * 10], default=-1)  # [0, -1, -1, 30]
+    """
+    return _np.select(condlist, choicelist, default)
+
+
+@symbolic
+def choose(a, choices, mode="clip"):
+    """Element-wise ``choices[a]`` (``a`` indexes the list of tensors).
+
+    Args:
+        a: integer tensor.
+        choices: list of tensors broadcastable with ``a``.
+        mode: ``"clip"`` or ``"wrap"`` for out-of-range indices (``"raise"`` clips).
+
+    Example:
+        >>> ops.choose([0, 1], [[1, 2], [10, 20]])  # [1, 20]
+    """
+    return _np.choose(a, choices, mode=mode)
+
+
+@symbolic
+def compress(condition, x, axis=None):
+    """The slices of ``x`` along ``axis`` where ``condition`` is true (eager only).
+
+    Example:
+        >>> ops.compress([True, False, True], ops.arange(3))  # [0, 2]
+    """
+    return _np.compress(condition, x, axis=axis)
+
+
+@symbolic
+def extract(condition, x):
+    """The elements of ``x`` where ``condition`` is true, flattened (eager only).
+
+    Example:
+        >>> ops.extract(ops.arange(4) > 1, ops.arange(4))  # [2, 3]
+    """
+    return _np.extract(condition, x)
+
+
+@symbolic
+def sort(x, axis=-1, descending=False):
+    """Sorted copy of ``x`` along ``axis``.
+
+    Example:
+        >>> ops.sort(ops.convert_to_tensor([3, 1, 2]))  # [1, 2, 3]
+    """
+    return _np.sort(x, axis=axis, descending=descending)
+
+
+@symbolic
+def argsort(x, axis=-1, descending=False, stable=True):
+    """Indices that sort ``x`` along ``axis`` (int32, stable).
+
+    Example:
+        >>> ops.argsort(ops.convert_to_tensor([3, 1, 2]))  # [1, 2, 0]
+    """
+    return _np.argsort(x, axis=axis, descending=descending, stable=stable)
+
+
+@symbolic
+def partition(x, kth, axis=-1):
+    """``x`` rearranged so element ``kth`` is in sorted position, smaller ones before it.
+
+    Example:
+        >>> ops.partition(ops.convert_to_tensor([3, 1, 2]), 1)[1]  # 2
+    """
+    return _np.partition(x, kth, axis=axis)
+
+
+@symbolic
+def argpartition(x, kth, axis=-1):
+    """Indices that ``partition`` ``x`` around position ``kth``.
+
+    Example:
+        >>> ops.argpartition(ops.convert_to_tensor([3, 1, 2]), 0)[0]  # 1
+    """
+    return _np.argpartition(x, kth, axis=axis)
+
+
+@symbolic
+def isin(x1, x2, assume_unique=False, invert=False):
+    """Element-wise: whether each element of ``x1`` occurs in ``x2``.
+
+    Example:
+        >>> ops.isin(ops.arange(4), [1, 3])  # [False, True, False, True]
+    """
+    return _np.isin(x1, x2, assume_unique=assume_unique, invert=invert)
+
+
+@symbolic
+def histogram(x, bins=10, range=None):
+    """Counts of ``x`` in ``bins`` equal-width bins; returns ``(counts, bin_edges)``.
+
+    Example:
+        >>> counts, edges = ops.histogram(ops.convert_to_tensor([0.0, 0.1, 0.9]), bins=2)  # [2, 1]
+    """
+    return _np.histogram(x, bins=bins, range=range)
+
+
+@symbolic
+def diff(x, n=1, axis=-1):
+    """``n``-th discrete difference along ``axis``.
+
+    Example:
+        >>> ops.diff(ops.convert_to_tensor([1, 4, 9]))  # [3, 5]
+    """
+    return _np.diff(x, n=n, axis=axis)
+
+
+@symbolic
+def ediff1d(x):
+    """Differences between consecutive elements of the flattened ``x``.
+
+    Example:
+        >>> ops.ediff1d(ops.convert_to_tensor([[1, 2], [4, 8]]))  # [1, 2, 4]
+    """
+    return _np.ediff1d(x)
+
+
+@symbolic
+def correlate(x1, x2, mode="valid"):
+    """Cross-correlation of two 1-D tensors (``mode``: ``"valid"``, ``"same"``, ``"full"``).
+
+    Example:
+        >>> ops.correlate([1.0, 2.0, 3.0], [0.0, 1.0])  # [2., 3.]
+    """
+    return _np.correlate(x1, x2, mode=mode)
+
+
+@symbolic
+def convolve(x1, x2, mode="full"):
+    """Discrete linear convolution of two 1-D tensors.
+
+    Example:
+        >>> ops.convolve([1.0, 2.0], [1.0, 1.0])  # [1., 3., 2.]
+    """
+    return _np.convolve(x1, x2, mode=mode)
+
+
+@symbolic
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """Integral of ``y`` along ``axis`` by the trapezoidal rule.
+
+    Example:
+        >>> ops.trapezoid(ops.convert_to_tensor([1.0, 2.0, 3.0]))  # 4.0
+    """
+    return _np.trapezoid(y, x=x, dx=dx, axis=axis)
+
+
+@symbolic
+def interp(x, xp, fp, left=None, right=None):
+    """Piecewise-linear interpolation of the points ``(xp, fp)`` at ``x``.
+
+    Example:
+        >>> ops.interp(ops.convert_to_tensor([0.5]), [0.0, 1.0], [0.0, 10.0])  # [5.]
+    """
+    return _np.interp(x, xp, fp, left=left, right=right)

@@ -1,0 +1,206 @@
+"""NumPy-like reductions and statistics: var, std, median, quantile, cumsum, argmin ...
+
+Statistics of integer tensors are ``floatx()``; index results are int32.
+
+Example:
+    >>> from lamina import ops
+    >>> ops.std(ops.convert_to_tensor([1.0, 3.0]))  # 1.0
+"""
+
+from lamina.backend import numpy as _np
+from lamina.ops._dispatch import symbolic
+
+__all__ = [
+    "var", "std", "median", "quantile", "percentile", "cumsum", "cumprod", "cummax", "cummin", "count_nonzero",
+    "argmin", "average", "nansum", "nanmean", "nanmax", "nanmin", "ptp",
+]
+
+
+@symbolic
+def var(x, axis=None, keepdims=False, ddof=0):
+    """Variance over ``axis``.
+
+    Args:
+        x: input.
+        axis: axis or axes (all when None).
+        keepdims: keep reduced axes with size 1.
+        ddof: delta degrees of freedom (divide by ``n - ddof``).
+
+    Example:
+        >>> ops.var(ops.convert_to_tensor([1.0, 3.0]))  # 1.0
+    """
+    return _np.var(x, axis=axis, keepdims=keepdims, ddof=ddof)
+
+
+@symbolic
+def std(x, axis=None, keepdims=False, ddof=0):
+    """Standard deviation over ``axis`` (see ``var``).
+
+    Example:
+        >>> ops.std(ops.convert_to_tensor([1.0, 3.0]))  # 1.0
+    """
+    return _np.std(x, axis=axis, keepdims=keepdims, ddof=ddof)
+
+
+@symbolic
+def median(x, axis=None, keepdims=False):
+    """Median over ``axis`` (mean of the two middle values for even counts).
+
+    Example:
+        >>> ops.median(ops.convert_to_tensor([1.0, 2.0, 4.0, 9.0]))  # 3.0
+    """
+    return _np.median(x, axis=axis, keepdims=keepdims)
+
+
+@symbolic
+def quantile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th quantiles (``q`` in [0, 1]) over ``axis``.
+
+    Args:
+        x: input.
+        q: a scalar or 1-D quantiles; their axis comes first in the result.
+        axis: axis or axes (all when None).
+        method: ``"linear"``, ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"``.
+        keepdims: keep reduced axes with size 1.
+
+    Example:
+        >>> ops.quantile(ops.arange(5.0), 0.25)  # 1.0
+    """
+    return _np.quantile(x, q, axis=axis, method=method, keepdims=keepdims)
+
+
+def percentile(x, q, axis=None, method="linear", keepdims=False):
+    """Like ``quantile`` with ``q`` in [0, 100].
+
+    Example:
+        >>> ops.percentile(ops.arange(5.0), 25)  # 1.0
+    """
+    from lamina.ops import numpy as ops
+
+    q = ops.divide(q, 100.0) if not isinstance(q, (int, float)) else q / 100.0
+    return quantile(x, q, axis=axis, method=method, keepdims=keepdims)
+
+
+@symbolic
+def cumsum(x, axis=None, dtype=None):
+    """Cumulative sum along ``axis`` (over the flattened tensor when None).
+
+    Example:
+        >>> ops.cumsum(ops.arange(4))  # [0, 1, 3, 6]
+    """
+    return _np.cumsum(x, axis=axis, dtype=dtype)
+
+
+@symbolic
+def cumprod(x, axis=None, dtype=None):
+    """Cumulative product along ``axis`` (over the flattened tensor when None).
+
+    Example:
+        >>> ops.cumprod(ops.arange(1, 5))  # [1, 2, 6, 24]
+    """
+    return _np.cumprod(x, axis=axis, dtype=dtype)
+
+
+@symbolic
+def cummax(x, axis=0):
+    """Running maximum along ``axis``.
+
+    Example:
+        >>> ops.cummax(ops.convert_to_tensor([1, 3, 2]))  # [1, 3, 3]
+    """
+    return _np.cummax(x, axis=axis)
+
+
+@symbolic
+def cummin(x, axis=0):
+    """Running minimum along ``axis``.
+
+    Example:
+        >>> ops.cummin(ops.convert_to_tensor([3, 1, 2]))  # [3, 1, 1]
+    """
+    return _np.cummin(x, axis=axis)
+
+
+@symbolic
+def count_nonzero(x, axis=None):
+    """Number of non-zero elements over ``axis`` (int32).
+
+    Example:
+        >>> ops.count_nonzero(ops.convert_to_tensor([0, 1, 2]))  # 2
+    """
+    return _np.count_nonzero(x, axis=axis)
+
+
+@symbolic
+def argmin(x, axis=None, keepdims=False):
+    """Index of the minimum along ``axis`` (int32; flattened when None).
+
+    Example:
+        >>> ops.argmin(ops.convert_to_tensor([3, 1, 2]))  # 1
+    """
+    return _np.argmin(x, axis=axis, keepdims=keepdims)
+
+
+@symbolic
+def average(x, axis=None, weights=None):
+    """Weighted mean over ``axis``.
+
+    Args:
+        x: input.
+        axis: axis or axes (all when None).
+        weights: same shape as ``x``, or 1-D along ``axis``.
+
+    Example:
+        >>> ops.average(ops.convert_to_tensor([1.0, 3.0]), weights=[3.0, 1.0])  # 1.5
+    """
+    return _np.average(x, axis=axis, weights=weights)
+
+
+@symbolic
+def nansum(x, axis=None, keepdims=False):
+    """Sum treating NaN as zero.
+
+    Example:
+        >>> ops.nansum(ops.convert_to_tensor([1.0, float("nan")]))  # 1.0
+    """
+    return _np.nansum(x, axis=axis, keepdims=keepdims)
+
+
+@symbolic
+def nanmean(x, axis=None, keepdims=False):
+    """Mean ignoring NaN.
+
+    Example:
+        >>> ops.nanmean(ops.convert_to_tensor([1.0, float("nan"), 3.0]))  # 2.0
+    """
+    return _np.nanmean(x, axis=axis, keepdims=keepdims)
+
+
+@symbolic
+def nanmax(x, axis=None, keepdims=False):
+    """Maximum ignoring NaN.
+
+    Example:
+        >>> ops.nanmax(ops.convert_to_tensor([1.0, float("nan")]))  # 1.0
+    """
+    return _np.nanmax(x, axis=axis, keepdims=keepdims)
+
+
+@symbolic
+def nanmin(x, axis=None, keepdims=False):
+    """Minimum ignoring NaN.
+
+    Example:
+        >>> ops.nanmin(ops.convert_to_tensor([1.0, float("nan")]))  # 1.0
+    """
+    return _np.nanmin(x, axis=axis, keepdims=keepdims)
+
+
+@symbolic
+def ptp(x, axis=None, keepdims=False):
+    """Range (max - min) over ``axis``.
+
+    Example:
+        >>> ops.ptp(ops.convert_to_tensor([1, 5, 2]))  # 4
+    """
+    return _np.ptp(x, axis=axis, keepdims=keepdims)
