@@ -54,8 +54,13 @@ def _resolve_loss(identifier):
     if identifier is None:
         return None
     from lamina import losses
+    from lamina.losses.loss import LossFunctionWrapper
 
-    return losses.get(identifier)
+    loss = losses.get(identifier)
+    if not isinstance(loss, losses.Loss) and callable(loss):
+        name = identifier if isinstance(identifier, str) else getattr(loss, "__name__", None)
+        loss = LossFunctionWrapper(loss, name=name)
+    return loss
 
 
 def _loss_name(loss, fallback):
