@@ -445,7 +445,7 @@ class Optimizer:
         self._check_ema_length(var_list)
         for var, average in zip(var_list, self._model_variables_moving_average):
             if average is not None:
-                current = var.value
+                current = var.value + 0  # a copy: on torch `value` aliases the storage assign overwrites
                 var.assign(average.value)
                 average.assign(current)
 

@@ -51,18 +51,31 @@ def _run(lib, name, kwargs, weights, grads):
     return [np.asarray(v.numpy()) for v in variables], [np.asarray(v.numpy()) for v in opt.variables], opt
 
 
-@pytest.mark.parametrize("name,kwargs", CASES, ids=[f"{n}-{'-'.join(k)}" for n, k in CASES])
-def test_matches_keras(name, kwargs):
+def _grouped():
+    # One test per optimizer class (each test pays the session-reset fixture once).
+    groups = {}
+    for name, kwargs in CASES:
+        groups.setdefault(name, []).append(kwargs)
+    return sorted(groups.items())
+
+
+@pytest.mark.parametrize("name,configs", _grouped(), ids=[n for n, _ in _grouped()])
+def test_matches_keras(name, configs):
     keras = keras_or_skip()
     weights, grads = _data()
+    for kwargs in configs:
+        _compare(keras, name, kwargs, weights, grads)
+
+
+def _compare(keras, name, kwargs, weights, grads):
     k_w, k_state, k_opt = _run(keras, name, kwargs, weights, grads)
     l_w, l_state, l_opt = _run(lamina, name, kwargs, weights, grads)
     for a, b in zip(l_w, k_w):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=f"{name}({kwargs}) weights")
     assert len(l_state) == len(k_state)
     for a, b in zip(l_state, k_state):
         assert a.shape == b.shape and a.dtype == b.dtype
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=f"{name}({kwargs}) state")
     assert [v.path.split("/", 1)[1] for v in l_opt.variables][:2] == ["iteration", "learning_rate"]
     l_config, k_config = l_opt.get_config(), k_opt.get_config()
     l_config.pop("name"), k_config.pop("name")
