@@ -2,9 +2,15 @@
 
 from lamina.layers.preprocessing.categorical import CategoryEncoding, Discretization
 from lamina.layers.preprocessing.hashing import HashedCrossing, Hashing
+from lamina.layers.preprocessing.image_augmentation import (RandomBrightness, RandomContrast, RandomCrop,
+                                                            RandomFlip, RandomHeight, RandomRotation,
+                                                            RandomTranslation, RandomWidth, RandomZoom)
+from lamina.layers.preprocessing.image_layers import CenterCrop, Rescaling, Resizing
 from lamina.layers.preprocessing.lookup import IntegerLookup, StringLookup
 from lamina.layers.preprocessing.normalization import Normalization
 from lamina.layers.preprocessing.text_vectorization import TextVectorization
 
-__all__ = ["CategoryEncoding", "Discretization", "HashedCrossing", "Hashing", "IntegerLookup", "Normalization",
+__all__ = ["CategoryEncoding", "CenterCrop", "Discretization", "HashedCrossing", "Hashing", "IntegerLookup",
+           "Normalization", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomHeight",
+           "RandomRotation", "RandomTranslation", "RandomWidth", "RandomZoom", "Rescaling", "Resizing",
            "StringLookup", "TextVectorization"]
