@@ -1,0 +1,136 @@
+"""BatchNormalization: normalizes with batch statistics in training, moving statistics otherwise."""
+
+from lamina import constraints, initializers, ops, regularizers
+from lamina.layers.input_spec import InputSpec
+from lamina.layers.layer import Layer
+from lamina.layers.normalization._moments import moments, normalize_axes, scale_and_shift, upcast
+
+
+class BatchNormalization(Layer):
+    """Normalizes the features along ``axis``.
+
+    In training (``training=True`` and ``layer.trainable``) it uses the batch mean and variance
+    and updates ``moving_mean``/``moving_variance`` as ``moving * momentum + batch * (1 - momentum)``.
+    Otherwise (inference, or a frozen layer, as in Keras 3) it uses the moving statistics.
+
+    Args:
+        axis: the feature axis (int), e.g. ``1`` for channels-first images.
+        momentum: momentum of the moving averages.
+        epsilon: added to the variance.
+        center / scale: whether to learn ``beta`` / ``gamma``.
+        *_initializer, *_regularizer, *_constraint: for beta, gamma and the moving statistics.
+        synchronized: accepted for Keras compatibility; statistics are computed over the whole
+            (global) batch given to the layer.
+
+    Weights, in Keras order: ``gamma``, ``beta`` (trainable), ``moving_mean``, ``moving_variance``.
+
+    Example:
+        >>> bn = lamina.layers.BatchNormalization()
+        >>> y = bn(lamina.ops.ones((4, 3)), training=True)
+    """
+
+    supports_masking = True
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
+                 moving_variance_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
+                 beta_constraint=None, gamma_constraint=None, synchronized=False, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(axis, int):
+            raise ValueError(f"BatchNormalization: expected an int for `axis`. Received: axis={axis!r}")
+        self.axis = axis
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center = center
+        self.scale = scale
+        self.synchronized = synchronized
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        (axis,) = normalize_axes(self, self.axis, ndim)
+        size = input_shape[axis]
+        if size is None:
+            raise ValueError(
+                f"BatchNormalization layer '{self.name}' needs a known size on axis {self.axis}. "
+                f"Received input_shape={tuple(input_shape)}"
+            )
+        shape = (size,)
+        self.gamma = self.beta = None
+        if self.scale:
+            self.gamma = self.add_weight(name="gamma", shape=shape, initializer=self.gamma_initializer,
+                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
+        if self.center:
+            self.beta = self.add_weight(name="beta", shape=shape, initializer=self.beta_initializer,
+                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        self.moving_mean = self.add_weight(name="moving_mean", shape=shape, initializer=self.moving_mean_initializer,
+                                           trainable=False, autocast=False)
+        self.moving_variance = self.add_weight(name="moving_variance", shape=shape,
+                                               initializer=self.moving_variance_initializer, trainable=False,
+                                               autocast=False)
+        self._reduction_axes = tuple(i for i in range(ndim) if i != axis)
+        self._broadcast_shape = tuple(size if i == axis else 1 for i in range(ndim))
+        self._feature_last = axis == ndim - 1
+        self.input_spec = InputSpec(ndim=ndim, axes={axis: size})
+        self.built = True
+
+    def _broadcast(self, v):
+        return v if v is None or self._feature_last else ops.reshape(v, self._broadcast_shape)
+
+    def call(self, inputs, training=None, mask=None):
+        x, dtype = upcast(inputs)
+        if training and self.trainable:
+            mean, variance = self._batch_moments(x, mask)
+            m = self.momentum
+            self.moving_mean.assign(ops.add(ops.multiply(self.moving_mean, m), ops.multiply(mean, 1.0 - m)))
+            self.moving_variance.assign(
+                ops.add(ops.multiply(self.moving_variance, m), ops.multiply(variance, 1.0 - m)))
+            mean, variance = self._broadcast(mean), self._broadcast(variance)
+        else:
+            mean, variance = self._broadcast(self.moving_mean), self._broadcast(self.moving_variance)
+        y = scale_and_shift(x, mean, variance, self.epsilon, self._broadcast(self.gamma), self._broadcast(self.beta))
+        return ops.cast(y, dtype) if dtype != ops.dtype(y) else y
+
+    def _batch_moments(self, x, mask):
+        if mask is None:
+            return moments(x, self._reduction_axes, keepdims=False)
+        # Masked steps do not count: weighted mean and variance over the unmasked positions.
+        weights = ops.cast(mask, x.dtype)
+        while len(weights.shape) < len(x.shape):
+            weights = ops.expand_dims(weights, -1)
+        axes = self._reduction_axes
+        count = ops.add(ops.sum(ops.multiply(weights, ops.ones_like(x)), axis=axes), 1e-7)
+        mean = ops.divide(ops.sum(ops.multiply(x, weights), axis=axes), count)
+        diff = ops.subtract(x, self._broadcast(mean))
+        variance = ops.divide(ops.sum(ops.multiply(weights, ops.square(diff)), axis=axes), count)
+        return mean, variance
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "axis": self.axis,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            "synchronized": self.synchronized,
+        })
+        return config
