@@ -10,10 +10,6 @@ from lamina.trainers.data_adapters import get_data_adapter, train_validation_spl
 from lamina.trainers.epoch_iterator import EpochIterator
 from lamina.trainers.steps_policy import StepsPolicy
 
-_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
-                "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
-                "on_predict_batch_end")
-
 
 # -- executors -------------------------------------------------------------------------
 def _use_jit(model):
@@ -33,7 +29,23 @@ def make_executor(model, mode):
                   collect="stack" if mode == "predict" else "last")
     if not backend.step.SUPPORTS_FUSION:
         kwargs["training"] = mode == "train"
+    _guard_optimizer_builds(model)
     return backend.step.StepExecutor(step_fn, lambda: state_lib.collect_state(model), **kwargs)
+
+
+def _guard_optimizer_builds(model):
+    """Makes optimizers that build lazily (inside a custom ``train_step``) create their slots
+    with concrete values even when the first step is being traced."""
+    for optimizer in state_lib.find_optimizers(model):
+        if getattr(optimizer, "built", False) or "build" in vars(optimizer):
+            continue
+        original = optimizer.build
+
+        def build(var_list, _original=original):
+            with backend.step.eager_creation():
+                return _original(var_list)
+
+        optimizer.build = build
 
 
 def _prepare_fn(model, executor):
@@ -58,10 +70,10 @@ def _first_batch(adapter):
 def symbolic_build(model, adapter, mode):
     """Builds the model, the compiled metrics and the optimizer before the first step, so
     compiled steps create no variables (and can be shared between models)."""
-    if getattr(adapter, "_built_for", None) is model or not adapter.reiterable:
+    if getattr(adapter, "_built_for", None) is model:
         return
     adapter._built_for = model
-    first = _first_batch(adapter)
+    first = adapter.peek() if hasattr(adapter, "peek") else _first_batch(adapter)
     if first is None:
         return
     x, y, _ = unpack_x_y_sample_weight(first)
@@ -93,26 +105,12 @@ def _callback_list(model, callbacks, verbose, epochs, steps, add_history):
 
 
 def _needs_every_batch(callback_list):
-    """Whether some callback overrides a batch-level hook (then steps are not fused)."""
-    from lamina.callbacks import Callback
-
-    for cb in getattr(callback_list, "callbacks", []):
-        if getattr(cb, "_fusion_safe", False):
-            continue
-        for hook in _BATCH_HOOKS:
-            if getattr(type(cb), hook, None) is not getattr(Callback, hook, None):
-                return True
-    return False
+    """Whether some callback needs each batch on its own (then steps are not fused)."""
+    return callback_list.needs_every_batch()
 
 
 def _has_batch_hooks(callback_list):
-    from lamina.callbacks import Callback
-
-    for cb in getattr(callback_list, "callbacks", []):
-        for hook in _BATCH_HOOKS:
-            if getattr(type(cb), hook, None) is not getattr(Callback, hook, None):
-                return True
-    return False
+    return callback_list.has_batch_hooks()
 
 
 def _resolve_verbose(verbose):

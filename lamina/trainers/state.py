@@ -65,6 +65,19 @@ def collect_state(model):
     return out
 
 
+def _collect_names(config, names):
+    if isinstance(config, dict):
+        name = config.get("name")
+        if isinstance(name, str) and name not in names:
+            names[name] = len(names)
+        for value in config.values():
+            _collect_names(value, names)
+    elif isinstance(config, (list, tuple)):
+        for value in config:
+            _collect_names(value, names)
+    return names
+
+
 def _strip_names(config, names):
     if isinstance(config, dict):
         return {k: _strip_names(v, names) for k, v in config.items()}
@@ -90,9 +103,9 @@ def structure_key(model, mode):
     if cls not in (Functional, Sequential):
         return None  # a subclass may override train_step or hold extra state
     try:
-        layers = model._flatten_layers()
-        names = {layer.name: i for i, layer in enumerate(layers)}
-        config = _strip_names(model.get_config(), names)
+        raw = model.get_config()
+        names = _collect_names(raw, {layer.name: i for i, layer in enumerate(model._flatten_layers())})
+        config = _strip_names(raw, names)
         compile_config = _strip_names(model._compile_key_config(), names)
         text = json.dumps([cls.__name__, config, compile_config, mode], sort_keys=True, default=repr)
     except Exception:

@@ -193,6 +193,14 @@ class Trainer:
         return logs
 
     def _build_output_trackers(self, y_pred):
+        from lamina import backend
+
+        if self._output_loss_trackers is not None and self._compile_loss.built:
+            return
+        with backend.step.eager_creation():
+            self._create_output_trackers(y_pred)
+
+    def _create_output_trackers(self, y_pred):
         from lamina import metrics as metrics_module
 
         loss = self._compile_loss
@@ -202,14 +210,20 @@ class Trainer:
             active = loss.active_outputs
             names = loss.output_names
             trackers = [None] * len(names)
-            if len(names) > 1:
+            if len(active) > 1:
                 for i in active:
                     trackers[i] = metrics_module.Mean(name=f"{names[i]}_loss")
             self._output_loss_trackers = trackers
 
     def _build_compiled_metrics(self, y, y_pred):
-        if self._compile_metrics is None:
+        if self._compile_metrics is None or self._compile_metrics.built:
             return
+        from lamina import backend
+
+        with backend.step.eager_creation():
+            self._create_compiled_metrics(y, y_pred)
+
+    def _create_compiled_metrics(self, y, y_pred):
         metrics = self._compile_metrics
         metrics.output_names = metrics.output_names or output_names_of(self, y_pred)
         if self._compile_loss is not None:

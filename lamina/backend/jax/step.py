@@ -127,12 +127,29 @@ def _discover(step_fn, collect_state, data):
         new += [v for v in info["assigned"] if id(v) not in ids and all(v is not n for n in new)]
         if not new:
             break
+        _check_concrete(new)
         created = True
         state = state + new
     assigned = {id(v) for v in info["assigned"]}
     mutable = [v for v in state if id(v) in assigned]
     readonly = [v for v in state if id(v) not in assigned]
     return mutable, readonly, template, not created
+
+
+def eager_creation():
+    """A context in which ops run eagerly even inside a trace, so that variables created
+    lazily during a traced step (optimizer slots, metrics) get concrete initial values."""
+    return jax.ensure_compile_time_eval()
+
+
+def _check_concrete(variables):
+    for v in variables:
+        if isinstance(v._value, jax.core.Tracer):
+            raise RuntimeError(
+                f"Variable '{v.path}' was created inside a compiled step from a traced value, so it "
+                "has no concrete initial value. Create it before training (e.g. call "
+                "`optimizer.build(variables)` or create the metric in `__init__`), or pass an "
+                "initializer callable rather than a computed tensor.")
 
 
 def _state_signature(variables):

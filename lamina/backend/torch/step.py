@@ -94,6 +94,13 @@ class StepExecutor:
             self._flush = False
 
 
+def eager_creation():
+    """Variables are always created eagerly on torch."""
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
 def block_until_ready(x):
     return x
 

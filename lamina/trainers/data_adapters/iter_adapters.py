@@ -37,10 +37,24 @@ class IterableDataAdapter:
         return batch
 
     def iter_batches(self):
-        if self._iterator is None or self.reiterable:
+        peeked, self._peeked = getattr(self, "_peeked", None), None
+        if peeked is not None:
+            yield peeked
+        elif self._iterator is None or self.reiterable:
             self._iterator = iter(self._factory())
         for batch in self._iterator:
             yield self._convert(batch)
+
+    def peek(self):
+        """The first batch, without consuming it from a one-pass generator."""
+        if getattr(self, "_peeked", None) is not None:
+            return self._peeked
+        if self._iterator is None or self.reiterable:
+            self._iterator = iter(self._factory())
+        for batch in self._iterator:
+            self._peeked = self._convert(batch)
+            return self._peeked
+        return None
 
     def iter_units(self, get_k, max_steps=None):
         batches = self.iter_batches()
