@@ -106,7 +106,7 @@ def write(values, prefix):
     from safetensors.numpy import save as st_save
 
     prefix = _prefix_of(prefix)
-    arrays = {k: np.ascontiguousarray(v) for k, v in values.items()}
+    arrays = {k: np.asarray(v, order="C") for k, v in values.items()}  # keeps 0-d shapes
     data = st_save(arrays, metadata={"format": FORMAT})
     with file_utils.atomic_write(prefix + DATA_SUFFIX) as tmp:
         with open(tmp, "wb") as f:
