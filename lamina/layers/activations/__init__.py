@@ -1,3 +1,5 @@
-"""activations layers."""
+"""Activation layers (``Activation`` itself lives in core)."""
 
-__all__ = []
+from lamina.layers.activations.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+
+__all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax"]

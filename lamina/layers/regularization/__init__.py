@@ -1,3 +1,14 @@
-"""regularization layers."""
+"""Regularization layers (``Dropout`` itself lives in core)."""
 
-__all__ = []
+from lamina.layers.regularization.noise_layers import (
+    ActivityRegularization,
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
+
+__all__ = ["ActivityRegularization", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
+           "SpatialDropout2D", "SpatialDropout3D"]
