@@ -172,8 +172,8 @@ def _build_optimizer_if_needed(root, reader):
     optimizer = getattr(root, "optimizer", None)
     if optimizer is None or not object_walk.is_optimizer(optimizer):
         return
-    if not len(reader.get("optimizer")):
-        return
+    if len(reader.get("optimizer")) <= len(object_walk.own_variables(optimizer)):
+        return  # the file holds no slots beyond what the optimizer already has
     build = getattr(optimizer, "build", None)
     if callable(build) and not getattr(optimizer, "built", False) and getattr(root, "built", False):
         build(root.trainable_variables)
