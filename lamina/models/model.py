@@ -10,6 +10,19 @@ def _is_functional_call(args, kwargs):
             ("inputs" in kwargs and "outputs" in kwargs))
 
 
+_FUNCTIONAL_SUBCLASSES = {}
+
+
+def _functional_subclass(cls, functional):
+    """``cls`` mixed with Functional, for a Model subclass built as ``cls(inputs, outputs)``."""
+    sub = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if sub is None:
+        sub = type(cls.__name__, (cls, functional), {"__module__": cls.__module__,
+                                                     "__qualname__": cls.__qualname__})
+        _FUNCTIONAL_SUBCLASSES[cls] = sub
+    return sub
+
+
 class Model(Trainer, ModelSavingMixin, Layer):
     """A trainable model. Build it three ways:
 
@@ -30,10 +43,14 @@ class Model(Trainer, ModelSavingMixin, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and _is_functional_call(args, kwargs):
+        if _is_functional_call(args, kwargs):
             from lamina.models.functional import Functional
 
-            return Functional.__new__(Functional)
+            if cls is Model:
+                return Functional.__new__(Functional)
+            if not issubclass(cls, Functional):
+                # A Model subclass called with (inputs, outputs): a Functional with its methods.
+                return object.__new__(_functional_subclass(cls, Functional))
         return object.__new__(cls)
 
     def __init__(self, *args, **kwargs):

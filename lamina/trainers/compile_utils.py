@@ -155,6 +155,8 @@ def _resolve_metric(identifier, loss, y_true, y_pred, name_prefix=""):
         if not isinstance(metric, metrics_module.Metric):
             name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", "metric")
             metric = metrics_module.MeanMetricWrapper(metric, name=name)
+        elif isinstance(identifier, str) and identifier[:1].islower():
+            _rename(metric, identifier)  # Keras logs `metrics=["mae"]` under "mae"
     if name_prefix:
         _rename(metric, name_prefix + metric.name)
     return metric
