@@ -180,3 +180,38 @@ def test_user_cell_with_list_states():
     out, state = layer(np.ones((2, 4, 5), "float32"))
     assert out.shape == (2, 4, 3) and state.shape == (2, 3)
     assert [v.path for v in layer.weights] == ["rnn/minimal_cell/kernel", "rnn/minimal_cell/recurrent"]
+
+
+@pytest.mark.parametrize("merge_mode", ["concat", "sum", "mul", "ave"])
+def test_bidirectional_contract(merge_mode):
+    width = 6 if merge_mode == "concat" else 3
+    run_layer_test(layers.Bidirectional, {"layer": layers.LSTM(3, return_sequences=True), "merge_mode": merge_mode},
+                   input_shape=(2, 4, 5), expected_output_shape=(2, 4, width), expected_num_trainable_weights=6,
+                   supports_masking=True)
+
+
+def test_bidirectional_states_none_merge_and_errors():
+    layer = layers.Bidirectional(layers.GRU(3, return_state=True), merge_mode=None)
+    out = layer(np.ones((2, 4, 5), "float32"))
+    assert len(out) == 4 and all(o.shape == (2, 3) for o in out)
+    inputs = lamina.Input((None, 5))
+    sym = layers.Bidirectional(layers.LSTM(2, return_state=True, return_sequences=True))(inputs)
+    assert [t.shape for t in sym] == [(None, None, 4)] + [(None, 2)] * 4
+    with pytest.raises(ValueError, match="merge_mode"):
+        layers.Bidirectional(layers.LSTM(2), merge_mode="max")
+    with pytest.raises(ValueError, match="go_backwards"):
+        layers.Bidirectional(layers.LSTM(2), backward_layer=layers.LSTM(2))
+    config = layers.Bidirectional(layers.LSTM(2), merge_mode="sum").get_config()
+    rebuilt = layers.Bidirectional.from_config(config)
+    assert rebuilt.merge_mode == "sum" and rebuilt.backward_layer.go_backwards
+
+
+def test_bidirectional_initial_state_and_gradients():
+    layer = layers.Bidirectional(layers.LSTM(2))
+    x = ops.convert_to_tensor(np.random.default_rng(0).normal(size=(2, 3, 4)).astype("float32"))
+    states = [ops.ones((2, 2))] * 4
+    a = _np(layer(x, initial_state=states))
+    b = _np(layer(x))
+    assert a.shape == (2, 4) and not np.allclose(a, b)
+    _, grads = ops.value_and_grad(lambda: ops.sum(layer(x)), layer.trainable_weights)
+    assert len(grads) == 6 and all(np.abs(_np(g)).sum() > 0 for g in grads)

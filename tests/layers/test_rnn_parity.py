@@ -153,3 +153,25 @@ def test_embedding_mask_feeds_lstm_like_keras():
     ours, theirs = build(lamina), build(keras)
     ours.set_weights(theirs.get_weights())
     np.testing.assert_allclose(_np(ours(ids)), _knp(theirs(ids)), rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("merge_mode", ["concat", "sum", "mul", "ave", None])
+@pytest.mark.parametrize("options", [dict(return_sequences=True), dict(return_state=True)])
+def test_bidirectional_matches_keras(merge_mode, options):
+    x = _seq()
+    mask = _right_padded_mask()
+    ours = layers.Bidirectional(layers.LSTM(3, **options), merge_mode=merge_mode)
+    theirs = keras.layers.Bidirectional(keras.layers.LSTM(3, **options), merge_mode=merge_mode)
+    _compare(ours, theirs, x)
+    _compare(ours, theirs, x, {"mask": ops.convert_to_tensor(mask)}, {"mask": keras.ops.convert_to_tensor(mask)})
+
+
+def test_bidirectional_gru_with_backward_layer_matches_keras():
+    x = _seq()
+    ours = layers.Bidirectional(layers.GRU(3, return_sequences=True),
+                                backward_layer=layers.SimpleRNN(3, return_sequences=True, go_backwards=True))
+    theirs = keras.layers.Bidirectional(keras.layers.GRU(3, return_sequences=True),
+                                        backward_layer=keras.layers.SimpleRNN(3, return_sequences=True,
+                                                                              go_backwards=True))
+    _compare(ours, theirs, x)
+    assert [v.path for v in ours.weights][0] == "bidirectional/forward_gru/gru_cell/kernel"

@@ -120,7 +120,7 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, un
 
 
 def fused_lstm(inputs, initial_h, initial_c, mask, kernel, recurrent_kernel, bias, go_backwards,
-               return_sequences):
+               return_sequences, zero_output_for_mask=False):
     """A library LSTM kernel for the default configuration; JAX has none, so this returns None.
 
     The layer then runs its own ``lax.scan`` (with the input projection hoisted out of the
@@ -129,6 +129,7 @@ def fused_lstm(inputs, initial_h, initial_c, mask, kernel, recurrent_kernel, bia
     return None
 
 
-def fused_gru(inputs, initial_h, mask, kernel, recurrent_kernel, bias, go_backwards, return_sequences):
+def fused_gru(inputs, initial_h, mask, kernel, recurrent_kernel, bias, go_backwards, return_sequences,
+              zero_output_for_mask=False):
     """A library GRU kernel (reset_after=True); JAX has none, so this returns None."""
     return None

@@ -78,7 +78,8 @@ def _lengths_if_right_padded(mask):
     return lengths
 
 
-def _run_fused(kind, inputs, hx, params, has_biases, mask, go_backwards, return_sequences, state_count):
+def _run_fused(kind, inputs, hx, params, has_biases, mask, go_backwards, return_sequences, state_count,
+               zero_output_for_mask):
     x = inputs
     lengths = None
     if mask is not None:
@@ -105,9 +106,11 @@ def _run_fused(kind, inputs, hx, params, has_biases, mask, go_backwards, return_
             torch.nn.utils.rnn.PackedSequence(data, packed.batch_sizes, packed.sorted_indices,
                                               packed.unsorted_indices),
             batch_first=True, total_length=x.shape[1])
-        # Keras repeats the last valid output over padded steps.
-        index = torch.minimum(torch.arange(x.shape[1], device=x.device)[None, :], (lengths - 1)[:, None])
-        outputs = torch.gather(padded, 1, index[:, :, None].expand(-1, -1, padded.shape[2]))
+        if zero_output_for_mask:
+            outputs = padded
+        else:  # Keras repeats the last valid output over padded steps.
+            index = torch.minimum(torch.arange(x.shape[1], device=x.device)[None, :], (lengths - 1)[:, None])
+            outputs = torch.gather(padded, 1, index[:, :, None].expand(-1, -1, padded.shape[2]))
         finals = [s.index_select(1, packed.unsorted_indices) for s in result[1:1 + state_count]]
         result = (outputs,) + tuple(finals)
     states = [s[0] for s in result[1:1 + state_count]]
@@ -116,7 +119,7 @@ def _run_fused(kind, inputs, hx, params, has_biases, mask, go_backwards, return_
 
 
 def fused_lstm(inputs, initial_h, initial_c, mask, kernel, recurrent_kernel, bias, go_backwards,
-               return_sequences):
+               return_sequences, zero_output_for_mask=False):
     """LSTM with tanh/sigmoid through torch's kernel, or None where it does not apply.
 
     Keras's gate order (i, f, c, o) is torch's (i, f, g, o); torch wants ``(4u, in)`` weights
@@ -128,7 +131,8 @@ def fused_lstm(inputs, initial_h, initial_c, mask, kernel, recurrent_kernel, bia
     if bias is not None:
         params += [bias, torch.zeros_like(bias)]
     hx = (initial_h[None], initial_c[None])
-    out = _run_fused("lstm", inputs, hx, params, bias is not None, mask, go_backwards, return_sequences, 2)
+    out = _run_fused("lstm", inputs, hx, params, bias is not None, mask, go_backwards, return_sequences, 2,
+                     zero_output_for_mask)
     if out is None:
         return None
     last, outputs, (h, c) = out
@@ -140,7 +144,8 @@ def _gru_gates_to_torch(w, units):
     return torch.cat([r, z, h], dim=-1)
 
 
-def fused_gru(inputs, initial_h, mask, kernel, recurrent_kernel, bias, go_backwards, return_sequences):
+def fused_gru(inputs, initial_h, mask, kernel, recurrent_kernel, bias, go_backwards, return_sequences,
+              zero_output_for_mask=False):
     """GRU (``reset_after=True``, tanh/sigmoid) through torch's kernel, or None where it does not apply.
 
     Keras orders the gates (z, r, h), torch (r, z, n); torch's reset-after candidate
@@ -152,7 +157,7 @@ def fused_gru(inputs, initial_h, mask, kernel, recurrent_kernel, bias, go_backwa
     if bias is not None:
         params += [_gru_gates_to_torch(bias[0], units), _gru_gates_to_torch(bias[1], units)]
     out = _run_fused("gru", inputs, initial_h[None], params, bias is not None, mask, go_backwards,
-                     return_sequences, 1)
+                     return_sequences, 1, zero_output_for_mask)
     if out is None:
         return None
     last, outputs, (h,) = out

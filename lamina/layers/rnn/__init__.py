@@ -1,9 +1,10 @@
 """Recurrent layers: RNN over any cell, SimpleRNN, LSTM, GRU, StackedRNNCells, Bidirectional."""
 
+from lamina.layers.rnn.bidirectional import Bidirectional
 from lamina.layers.rnn.gru import GRU, GRUCell
 from lamina.layers.rnn.lstm import LSTM, LSTMCell
 from lamina.layers.rnn.rnn import RNN
 from lamina.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
 from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells
 
-__all__ = ["RNN", "SimpleRNN", "SimpleRNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell", "StackedRNNCells"]
+__all__ = ["RNN", "SimpleRNN", "SimpleRNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell", "StackedRNNCells", "Bidirectional"]

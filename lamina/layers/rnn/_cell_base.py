@@ -121,7 +121,6 @@ class CellLayer(RNN):
             kwargs.pop(legacy, None)
         cell = self._cell_class(**cell_kwargs, dtype=kwargs.get("dtype"), trainable=kwargs.get("trainable", True),
                                 name=self._cell_name)
-        kwargs.pop("zero_output_for_mask", None)
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          activity_regularizer=activity_regularizer, **kwargs)

@@ -132,7 +132,7 @@ class GRU(CellLayer):
                 x, initial_state[0], mask, ops.convert_to_tensor(cell.kernel),
                 ops.convert_to_tensor(cell.recurrent_kernel),
                 None if cell.bias is None else ops.convert_to_tensor(cell.bias), self.go_backwards,
-                self.return_sequences)
+                self.return_sequences, self.zero_output_for_mask)
             if fused is not None:
                 return fused
         projected = cell.input_projection(x)

@@ -138,7 +138,7 @@ class LSTM(CellLayer):
                 x, initial_state[0], initial_state[1], mask, ops.convert_to_tensor(cell.kernel),
                 ops.convert_to_tensor(cell.recurrent_kernel),
                 None if cell.bias is None else ops.convert_to_tensor(cell.bias), self.go_backwards,
-                self.return_sequences)
+                self.return_sequences, self.zero_output_for_mask)
             if fused is not None:
                 return fused
         z = ops.matmul(x, cell.kernel)
