@@ -6,6 +6,8 @@ its new state in the scope and leaves the real variables untouched. ``update_sta
 therefore never read Python numbers out of tensors.
 """
 
+import functools
+
 from lamina import backend, dtype_policies, initializers, ops
 from lamina.backend.common import naming
 from lamina.backend.common.variables import name_scope
@@ -37,6 +39,11 @@ class Metric:
         >>> float(m.result())
         3.0
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "result" in cls.__dict__:
+            cls.result = _reading_variables(cls.__dict__["result"])
 
     def __init__(self, name=None, dtype=None):
         object.__setattr__(self, "_tracked", [])
@@ -165,3 +172,26 @@ class Metric:
 def _current(scope, variable):
     value = scope.get_current_value(variable)
     return variable.value if value is None else value
+
+
+def _reading_variables(result_fn):
+    """Wraps ``result`` so a returned Variable is read now (in the current scope), not later."""
+    if getattr(result_fn, "_reads_variables", False):
+        return result_fn
+
+    @functools.wraps(result_fn)
+    def result(self):
+        return _read(result_fn(self))
+
+    result._reads_variables = True
+    return result
+
+
+def _read(value):
+    if getattr(value, "_is_lamina_variable", False):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _read(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_read(v) for v in value)
+    return value

@@ -236,3 +236,24 @@ def test_invalid_arguments():
         metrics.IoU(num_classes=2, target_class_ids=[3])
     with pytest.raises(ValueError, match="callable"):
         metrics.MeanMetricWrapper("mse")
+
+
+def test_result_returning_a_variable_is_read_in_the_current_scope():
+    class Counter(metrics.Metric):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.n = self.add_weight(name="n", initializer="zeros")
+
+        def update_state(self, values):
+            self.n.assign_add(ops.cast(ops.sum(ops.ones_like(ops.convert_to_tensor(values))), "float32"))
+
+        def result(self):
+            return self.n  # a Variable, as in the Keras guide's custom metrics
+
+    c = Counter()
+    with lamina.StatelessScope():
+        c.update_state([1.0, 2.0, 3.0])
+        inside = c.result()
+    assert not isinstance(inside, lamina.Variable)
+    np.testing.assert_allclose(_np(inside), 3.0)
+    np.testing.assert_allclose(_np(c.result()), 0.0)
