@@ -120,6 +120,11 @@ def functional_from_config(cls, config, custom_objects=None):
 
     inputs = outputs_of(config["input_layers"])
     outputs = outputs_of(config["output_layers"])
+    # Keras 2 wrote single inputs/outputs as one-element lists; they mean a single tensor.
+    if isinstance(inputs, list) and len(inputs) == 1:
+        inputs = inputs[0]
+    if isinstance(outputs, list) and len(outputs) == 1:
+        outputs = outputs[0]
     from lamina.models.functional import Functional
 
     target = cls if issubclass(cls, Functional) else Functional

@@ -211,12 +211,29 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             config = json.loads(_str_attr(raw))
         except json.JSONDecodeError as e:
             raise ValueError(f"Cannot load {source}: its model_config attribute is not valid JSON ({e}).") from e
-        model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+        model = deserialize_keras_object(_upgrade_keras2_config(config), custom_objects=custom_objects,
+                                         safe_mode=safe_mode)
         load_weights(model, f, source)
         training = f.attrs.get("training_config")
         if compile and training is not None:
             _compile_from_legacy(model, json.loads(_str_attr(training)), custom_objects, source)
     return model
+
+
+def _upgrade_keras2_config(config):
+    """Rewrites Keras 2 spellings that Keras 3 classes no longer take (BatchNormalization's
+    one-element ``axis`` list)."""
+    if isinstance(config, list):
+        return [_upgrade_keras2_config(c) for c in config]
+    if not isinstance(config, dict):
+        return config
+    out = {k: _upgrade_keras2_config(v) for k, v in config.items()}
+    inner = out.get("config")
+    if out.get("class_name") == "BatchNormalization" and isinstance(inner, dict):
+        axis = inner.get("axis")
+        if isinstance(axis, list) and len(axis) == 1:
+            inner["axis"] = axis[0]
+    return out
 
 
 def _compile_from_legacy(model, training, custom_objects, source):
