@@ -1,0 +1,104 @@
+"""EinsumDense, TimeDistributed and the Wrapper base."""
+
+import numpy as np
+import pytest
+
+import lamina
+from lamina import backend, layers, testing
+
+RNG = np.random.default_rng(6)
+
+
+def _x(*shape):
+    return RNG.normal(size=shape).astype("float32")
+
+
+def _np(x):
+    return np.asarray(backend.convert_to_numpy(x))
+
+
+@pytest.mark.parametrize("kwargs,in_shape,out_shape,weight_shapes", [
+    ({"equation": "ab,bc->ac", "output_shape": 4, "bias_axes": "c"}, (2, 3), (2, 4), [(3, 4), (4,)]),
+    ({"equation": "abc,cd->abd", "output_shape": (None, 4), "bias_axes": "d"}, (2, 5, 3), (2, 5, 4), [(3, 4), (4,)]),
+    ({"equation": "...b,bc->...c", "output_shape": 4}, (2, 5, 3), (2, 5, 4), [(3, 4)]),
+    ({"equation": "abc,cde->abde", "output_shape": (None, 2, 4), "bias_axes": "de"}, (2, 5, 3), (2, 5, 2, 4),
+     [(3, 2, 4), (2, 4)]),
+    ({"equation": "ab...,bc->ac...", "output_shape": (4,), "bias_axes": "c"}, (2, 3, 5), (2, 4, 5), [(3, 4), (4, 1)]),
+])
+def test_einsum_dense(kwargs, in_shape, out_shape, weight_shapes):
+    layer = testing.run_layer_test(layers.EinsumDense, kwargs, input_shape=in_shape, expected_output_shape=out_shape,
+                                   expected_num_trainable_weights=len(weight_shapes))
+    assert [tuple(w.shape) for w in layer.weights] == weight_shapes
+
+
+@pytest.mark.parametrize("kwargs,in_shape", [
+    ({"equation": "ab,bc->ac", "output_shape": 4, "bias_axes": "c", "activation": "relu"}, (2, 3)),
+    ({"equation": "abc,cde->abde", "output_shape": (None, 2, 4), "bias_axes": "de"}, (2, 5, 3)),
+    ({"equation": "...b,bc->...c", "output_shape": 4}, (2, 5, 3)),
+    ({"equation": "ab...,bc->ac...", "output_shape": (4,), "bias_axes": "c"}, (2, 3, 5)),
+])
+def test_einsum_dense_parity(parity, kwargs, in_shape):
+    parity("EinsumDense", kwargs, _x(*in_shape))
+
+
+def test_einsum_dense_errors():
+    with pytest.raises(ValueError, match="invalid equation"):
+        layers.EinsumDense("ab,bc", 4)(np.ones((2, 3), "float32"))
+    with pytest.raises(ValueError, match="bias axis 'x'"):
+        layers.EinsumDense("ab,bc->ac", 4, bias_axes="x")(np.ones((2, 3), "float32"))
+
+
+def test_time_distributed_dense_and_conv():
+    testing.run_layer_test(layers.TimeDistributed, {"layer": layers.Dense(4)}, input_shape=(2, 3, 5),
+                           expected_output_shape=(2, 3, 4), expected_num_trainable_weights=2)
+    td = layers.TimeDistributed(layers.Conv2D(2, 3))
+    x = _x(2, 4, 6, 6, 1)
+    y = _np(td(x))
+    assert y.shape == (2, 4, 4, 4, 2)
+    np.testing.assert_allclose(y[:, 1], _np(td.layer(x[:, 1])), rtol=1e-5, atol=1e-6)
+    inp = lamina.Input((None, 6, 6, 1))
+    assert layers.TimeDistributed(layers.Conv2D(2, 3))(inp).shape == (None, None, 4, 4, 2)
+
+
+def test_time_distributed_config_and_errors():
+    td = layers.TimeDistributed(layers.Dense(3, name="inner"))
+    config = lamina.layers.serialize(td)
+    assert config["config"]["layer"]["class_name"] == "Dense"
+    revived = lamina.layers.deserialize(config)
+    assert isinstance(revived.layer, layers.Dense) and revived.layer.units == 3
+    with pytest.raises(ValueError, match="rank >= 3"):
+        layers.TimeDistributed(layers.Dense(3))(np.ones((2, 3), "float32"))
+    with pytest.raises(ValueError, match="must be a Layer instance"):
+        layers.TimeDistributed("dense")
+
+
+def test_time_distributed_mask_passes_through():
+    inp = lamina.Input((4,), dtype="int32")
+    emb = layers.Embedding(6, 3, mask_zero=True)(inp)
+    out = layers.TimeDistributed(layers.Dense(2))(emb)
+    assert out._keras_mask is not None
+
+
+def test_time_distributed_parity(parity):
+    keras = pytest.importorskip("keras")
+    x = _x(2, 3, 5)
+    k = keras.layers.TimeDistributed(keras.layers.Dense(4))
+    k_out = keras.ops.convert_to_numpy(k(keras.ops.convert_to_tensor(x)))
+    ours = layers.TimeDistributed(layers.Dense(4))
+    ours(x)
+    ours.set_weights(k.get_weights())
+    np.testing.assert_allclose(_np(ours(x)), k_out, rtol=1e-5, atol=1e-6)
+    assert set(ours.get_config()) - {"batch_input_shape"} == set(k.get_config())
+
+
+def test_wrapper_base_builds_inner_and_round_trips():
+    class Twice(layers.Wrapper):
+        def call(self, x):
+            return self.layer(self.layer(x))
+
+    w = Twice(layers.Dense(4))
+    w.build((None, 4))
+    assert w.layer.built and len(w.trainable_weights) == 2
+    with lamina.saving.custom_object_scope({"Twice": Twice}):
+        clone = Twice.from_config(w.get_config())
+    assert isinstance(clone.layer, layers.Dense) and clone.layer.units == 4
