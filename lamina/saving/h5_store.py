@@ -103,6 +103,15 @@ def save_state(root, h5file):
 
 
 def load_state(root, h5file, source, skip_mismatch=False):
+    """Like ``_load_state``; HDF5 read failures become errors that name the file."""
+    try:
+        _load_state(root, h5file, source, skip_mismatch)
+    except (OSError, RuntimeError, KeyError) as e:
+        raise ValueError(f"Cannot load weights from {source}: the HDF5 data is corrupt or incomplete "
+                         f"({type(e).__name__}: {e}).") from e
+
+
+def _load_state(root, h5file, source, skip_mismatch=False):
     """Reads values for every object under ``root`` from ``h5file`` and assigns them.
 
     All values are read and checked before any is assigned, so a mismatch leaves the model

@@ -211,8 +211,12 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             config = json.loads(_str_attr(raw))
         except json.JSONDecodeError as e:
             raise ValueError(f"Cannot load {source}: its model_config attribute is not valid JSON ({e}).") from e
-        model = deserialize_keras_object(_upgrade_keras2_config(config), custom_objects=custom_objects,
-                                         safe_mode=safe_mode)
+        try:
+            model = deserialize_keras_object(_upgrade_keras2_config(config), custom_objects=custom_objects,
+                                             safe_mode=safe_mode)
+        except (TypeError, ValueError, KeyError) as e:
+            raise type(e)(f"Cannot load the model in {source}: {e}") if not isinstance(e, KeyError) else \
+                ValueError(f"Cannot load the model in {source}: its config is missing {e}") from e
         load_weights(model, f, source)
         training = f.attrs.get("training_config")
         if compile and training is not None:

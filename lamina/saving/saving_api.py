@@ -85,7 +85,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     if os.path.isdir(path):
         return saving_lib.load_model(path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
     if _looks_like_h5(path):
-        return legacy_h5.load_model(path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+        try:
+            return legacy_h5.load_model(path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+        except (OSError, RuntimeError, KeyError) as e:
+            raise ValueError(f"Cannot load '{path}': the HDF5 data is corrupt or incomplete "
+                             f"({type(e).__name__}: {e}).") from e
     return saving_lib.load_model(path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
 
 
@@ -155,16 +159,20 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
         return None
     if path.endswith(checkpoint.INDEX_SUFFIX):
         return checkpoint.restore(model, path)
-    with legacy_h5.open_h5(path) as f:
-        if legacy_h5.is_legacy_weights_file(f):
-            legacy_h5.load_weights(model, f, f"'{path}'", by_name=by_name, skip_mismatch=skip_mismatch)
-            return None
-        if by_name:
-            raise ValueError(
-                f"by_name=True is only supported for legacy '.h5' weights; '{path}' uses the Keras 3 layout, "
-                "which matches weights by position in the model."
-            )
-        h5_store.load_state(model, f, f"'{path}'", skip_mismatch=skip_mismatch)
+    try:
+        with legacy_h5.open_h5(path) as f:
+            if legacy_h5.is_legacy_weights_file(f):
+                legacy_h5.load_weights(model, f, f"'{path}'", by_name=by_name, skip_mismatch=skip_mismatch)
+                return None
+            if by_name:
+                raise ValueError(
+                    f"by_name=True is only supported for legacy '.h5' weights; '{path}' uses the Keras 3 layout, "
+                    "which matches weights by position in the model."
+                )
+            h5_store.load_state(model, f, f"'{path}'", skip_mismatch=skip_mismatch)
+    except (OSError, RuntimeError, KeyError) as e:
+        raise ValueError(f"Cannot load weights from '{path}': the HDF5 data is corrupt or incomplete "
+                         f"({type(e).__name__}: {e}).") from e
     return None
 
 

@@ -203,8 +203,13 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             config = dict(config)
             config.pop("compile_config", None)
         weights = reader.read(WEIGHTS)
-        with CustomObjectScope(custom_objects or {}):
-            model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+        try:
+            with CustomObjectScope(custom_objects or {}):
+                model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+        except KeyError as e:
+            raise ValueError(f"Cannot load '{reader.name}': config.json is missing {e}.") from e
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"Cannot load '{reader.name}': {e}") from e
         _load_weights_bytes(model, weights, f"'{reader.name}' ({WEIGHTS})")
         with tempfile.TemporaryDirectory() as assets_dir:
             if reader.extract_assets(assets_dir):
