@@ -154,13 +154,14 @@ def _serialize_config(config):
 
 
 # -- deserialize ---------------------------------------------------------------------------
-def deserialize_keras_object(config, custom_objects=None, safe_mode=True, module_objects=None, **kwargs):
+def deserialize_keras_object(config, custom_objects=None, safe_mode=None, module_objects=None, **kwargs):
     """Rebuilds an object from ``serialize_keras_object`` output.
 
     Args:
         config: the dict written by ``serialize_keras_object`` (or plain data).
         custom_objects: dict of name -> class/function for classes lamina does not know.
-        safe_mode: refuse to run code stored in the config (Lambda bytecode).
+        safe_mode: refuse to run code stored in the config (Lambda bytecode). None (the
+            default) keeps the setting of an enclosing load, which is on unless turned off.
 
     Example:
         >>> config = lamina.saving.serialize_keras_object(MyLayer(3))
