@@ -92,7 +92,8 @@ def iter_batches(data, batch_size=None, steps=None, layer_name="layer"):
     """
     if isinstance(data, KerasTensor):
         raise ValueError(f"{layer_name}.adapt() needs concrete data, not a symbolic tensor.")
-    if isinstance(data, (np.ndarray, list, str, bytes, int, float)) or backend.is_tensor(data):
+    listed_batches = isinstance(data, list) and data and isinstance(data[0], tuple)
+    if not listed_batches and (isinstance(data, (np.ndarray, list, str, bytes, int, float)) or backend.is_tensor(data)):
         arr = to_numpy(data)
         if arr.ndim == 0 or batch_size is None:
             yield arr
