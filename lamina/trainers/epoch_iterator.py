@@ -26,7 +26,8 @@ class EpochIterator:
         prefetch: units kept ready ahead of the step (0 runs everything inline).
     """
 
-    def __init__(self, adapter, steps_per_epoch=None, get_k=None, prepare=None, prefetch=2):
+    def __init__(self, adapter, steps_per_epoch=None, get_k=None, prepare=None, prefetch=2,
+                 indexed=False):
         self.adapter = adapter
         self.steps_per_epoch = steps_per_epoch
         self.get_k = get_k or (lambda: 1)
@@ -34,6 +35,7 @@ class EpochIterator:
         self.prefetch = prefetch
         self.exhausted = False
         self._warned = False
+        self.indexed = indexed
 
     @property
     def num_steps(self):
@@ -42,7 +44,8 @@ class EpochIterator:
         return self.adapter.num_batches
 
     def _units(self):
-        for n, data, stacked in self.adapter.iter_units(self.get_k, self.steps_per_epoch):
+        source = self.adapter.iter_index_units if self.indexed else self.adapter.iter_units
+        for n, data, stacked in source(self.get_k, self.steps_per_epoch):
             yield n, self.prepare(n, data, stacked), stacked
 
     def enumerate_epoch(self):

@@ -48,6 +48,41 @@ def _guard_optimizer_builds(model):
         optimizer.build = build
 
 
+_RESIDENT_LIMIT_BYTES = 1 << 30
+
+
+class _IndexedRunner:
+    """Runs steps on rows of arrays kept on the device (no per-batch host copies)."""
+
+    supports_fusion = True
+
+    def __init__(self, executor, resident):
+        self.executor = executor
+        self.resident = resident
+
+    def run(self, n, idx, stacked):
+        return self.executor.run_indexed(n, idx, stacked, self.resident)
+
+
+def _data_pipeline(model, adapter, executor, steps, policy_args):
+    """The StepsPolicy and EpochIterator for ``adapter``: array data goes to the device once
+    and batches are gathered there when the executor supports it."""
+    from lamina.trainers.data_adapters.array_adapter import ArrayDataAdapter
+
+    runner = executor
+    indexed = False
+    if (isinstance(adapter, ArrayDataAdapter) and getattr(executor, "supports_resident", False)
+            and getattr(executor, "jit", False) and not host_split.has_host_layers(model)):
+        size = sum(a.nbytes for a in tree.flatten(adapter.arrays()) if a is not None)
+        if size <= _RESIDENT_LIMIT_BYTES:
+            runner = _IndexedRunner(executor, executor.make_resident(adapter.arrays()))
+            indexed = True
+    policy = StepsPolicy(model.steps_per_execution, runner, **policy_args)
+    prepare = (lambda n, idx, stacked: backend.step.convert_batch(idx)) if indexed else _prepare_fn(model, executor)
+    iterator = EpochIterator(adapter, steps, policy.get_k, prepare, indexed=indexed)
+    return policy, iterator
+
+
 def _prepare_fn(model, executor):
     has_host = host_split.has_host_layers(model)
 
@@ -157,9 +192,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     batch_hooks = _has_batch_hooks(cbs)
     symbolic_build(model, adapter, "train")
     executor = make_executor(model, "train")
-    policy = StepsPolicy(model.steps_per_execution, executor, allow_fusion=fuse_ok,
-                         decision_key=_decision_key(model, "train", adapter), steps_hint=steps)
-    iterator = EpochIterator(adapter, steps_per_epoch, policy.get_k, _prepare_fn(model, executor))
+    policy, iterator = _data_pipeline(model, adapter, executor, steps_per_epoch, dict(
+        allow_fusion=fuse_ok, decision_key=_decision_key(model, "train", adapter), steps_hint=steps))
     model.stop_training = False
     model._fit_executor = executor
     cbs.on_train_begin()
@@ -280,9 +314,9 @@ def _run_evaluation(model, adapter, steps, cbs, verbose, inside_fit=False):
     executor = make_executor(model, "test")
     test_fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
     hooks = _has_batch_hooks(cbs)
-    policy = StepsPolicy(model.steps_per_execution, executor, allow_fusion=test_fuse,
-                         decision_key=_decision_key(model, "test", adapter), steps_hint=steps or adapter.num_batches)
-    iterator = EpochIterator(adapter, steps, policy.get_k, _prepare_fn(model, executor))
+    policy, iterator = _data_pipeline(model, adapter, executor, steps, dict(
+        allow_fusion=test_fuse, decision_key=_decision_key(model, "test", adapter),
+        steps_hint=steps or adapter.num_batches))
     model.reset_metrics()
     cbs.on_test_begin()
     logs = None
@@ -367,9 +401,8 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     executor = make_executor(model, "predict")
     fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
     hooks = _has_batch_hooks(cbs)
-    policy = StepsPolicy(model.steps_per_execution, executor, allow_fusion=fuse,
-                         decision_key=_decision_key(model, "predict", adapter), steps_hint=n)
-    iterator = EpochIterator(adapter, steps, policy.get_k, _prepare_fn(model, executor))
+    policy, iterator = _data_pipeline(model, adapter, executor, steps, dict(
+        allow_fusion=fuse, decision_key=_decision_key(model, "predict", adapter), steps_hint=n))
     outputs = []
     cbs.on_predict_begin()
     try:

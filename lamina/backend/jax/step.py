@@ -85,26 +85,52 @@ class _Compiled:
                     for v, m in zip(self.mutable, mut_vals))
         return new, tree.map_structure(_to_array, out)
 
+    def indexed_fn(self, stacked, collect):
+        """Steps that gather their batch from device-resident arrays by row indices."""
+        key = ("indexed", stacked, collect)
+        fn = self.fused.get(key)
+        if fn is None:
+            def gather(resident, idx):
+                return tree.map_structure(lambda a: None if a is None else jnp.take(a, idx, axis=0), resident)
+
+            if not stacked:
+                def run(mut_vals, ro_vals, resident, idx):
+                    return self._single(mut_vals, ro_vals, gather(resident, idx))
+            else:
+                inner = self._fused_body(collect)
+
+                def run(mut_vals, ro_vals, resident, idx):
+                    return inner(mut_vals, ro_vals, idx, lambda i: gather(resident, i))
+            fn = self.fused[key] = jax.jit(run, donate_argnums=(0,))
+        return fn
+
+    def _fused_body(self, collect):
+        def run(mut_vals, ro_vals, xs, load):
+            if collect == "last":
+                zeros = tree.map_structure(
+                    lambda s: None if s is None else jnp.zeros(s.shape, s.dtype), self.template)
+
+                def body(carry, x):
+                    new, out = self._single(carry[0], ro_vals, load(x))
+                    return (new, out), None
+
+                (new, out), _ = jax.lax.scan(body, (tuple(mut_vals), zeros), xs)
+                return new, out
+
+            def body(carry, x):
+                return self._single(carry, ro_vals, load(x))
+
+            return jax.lax.scan(body, tuple(mut_vals), xs)
+        return run
+
     def fused_fn(self, collect):
         fn = self.fused.get(collect)
         if fn is None:
-            if collect == "last":
-                def run(mut_vals, ro_vals, stacked):
-                    zeros = tree.map_structure(
-                        lambda s: None if s is None else jnp.zeros(s.shape, s.dtype), self.template)
+            body = self._fused_body(collect)
 
-                    def body(carry, data):
-                        new, out = self._single(carry[0], ro_vals, data)
-                        return (new, out), None
+            def run(mut_vals, ro_vals, stacked):
+                return body(mut_vals, ro_vals, stacked, lambda data: data)
 
-                    (new, out), _ = jax.lax.scan(body, (tuple(mut_vals), zeros), stacked)
-                    return new, out
-            else:
-                def run(mut_vals, ro_vals, stacked):
-                    def body(carry, data):
-                        return self._single(carry, ro_vals, data)
-
-                    return jax.lax.scan(body, tuple(mut_vals), stacked)
             fn = self.fused[collect] = jax.jit(run, donate_argnums=(0,))
         return fn
 
@@ -256,6 +282,28 @@ class StepExecutor:
         self._mut_vals = list(new)
         return out
 
+    supports_resident = True
+
+    def make_resident(self, arrays):
+        """Moves whole NumPy arrays (a structure) to the device once, for ``run_indexed``."""
+        return tree.map_structure(lambda a: None if a is None else _convert_leaf(_pad_rows(np.asarray(a))), arrays)
+
+    def run_indexed(self, n, idx, stacked, resident):
+        """Runs ``n`` steps on the rows ``idx`` (shape ``(n, batch)`` when stacked) of ``resident``."""
+        if not self.jit:
+            data = tree.map_structure(lambda a: None if a is None else a[idx], resident)
+            return self._run_eager(n, data, stacked)
+        if self._compiled is None:
+            spec = tree.map_structure(lambda a: None if a is None else jax.ShapeDtypeStruct(
+                (idx.shape[-1],) + a.shape[1:], a.dtype), resident)
+            self._get_compiled(spec)
+        compiled = self._compiled
+        self._load_state(compiled)
+        fn = _indexed(compiled, stacked, self.collect)
+        new, out = fn(tuple(self._mut_vals), self._ro_vals, resident, idx)
+        self._mut_vals = list(new)
+        return out
+
     def _run_eager(self, n, data, stacked):
         if not stacked:
             return tree.map_structure(_to_array, self.step_fn(data))
@@ -271,6 +319,19 @@ class StepExecutor:
         self.sync_to_model()
 
 
+def _pad_rows(a):
+    """Pads the first axis to a coarse bucket, so datasets of nearby sizes (cross-validation
+    folds) share one compiled step; the padding rows are never indexed."""
+    n = a.shape[0]
+    if n <= 64:
+        return a
+    step = 1 << max(0, (n - 1).bit_length() - 4)
+    target = -(-n // step) * step
+    if target == n:
+        return a
+    return np.concatenate([a, np.zeros((target - n,) + a.shape[1:], a.dtype)])
+
+
 class _Rebound:
     """A shared compiled step used with another model's variables (same structure)."""
 
@@ -283,6 +344,13 @@ class _Rebound:
 
     def fused_fn(self, collect):
         return self._compiled.fused_fn(collect)
+
+    def indexed_fn(self, stacked, collect):
+        return self._compiled.indexed_fn(stacked, collect)
+
+
+def _indexed(compiled, stacked, collect):
+    return compiled.indexed_fn(stacked, collect)
 
 
 def _first(stacked):

@@ -96,6 +96,34 @@ class ArrayDataAdapter:
             yield 1, self._pack(leaves), False
             i += 1
 
+    def iter_index_units(self, get_k, max_steps=None):
+        """Like ``iter_units`` but yields row indices ``(n_steps, indices, stacked)`` into
+        ``self.arrays()``, for executors that keep the arrays on the device."""
+        order = self._order()
+        b = self.batch_size
+        batches = list(self._batch_order())
+        limit = len(batches) if max_steps is None else min(max_steps, len(batches))
+        i = 0
+        while i < limit:
+            k = max(1, int(get_k()))
+            n = 0
+            if k > 1 and self.shuffle != "batch":
+                n = min(k, limit - i, max(0, self.num_full_batches - batches[i]))
+            start = batches[i] * b
+            if n == k and k > 1:
+                rows = np.arange(start, start + n * b) if order is None else order[start:start + n * b]
+                yield n, rows.astype("int32").reshape(n, b), True
+                i += n
+                continue
+            stop = min(start + b, self.num_samples)
+            rows = np.arange(start, stop) if order is None else order[start:stop]
+            yield 1, rows.astype("int32"), False
+            i += 1
+
+    def arrays(self):
+        """The ``(x, y, sample_weight)`` structure of whole NumPy arrays."""
+        return self._structure
+
     def iter_batches(self):
         for _, data, _ in self.iter_units(lambda: 1):
             yield data

@@ -1,0 +1,92 @@
+"""S2 MLP epoch (784-64-10, RMSprop, 60,000 x 784 synthetic, batch 64): lamina vs Keras 3 (same
+backend) vs a hand-written loop (JAX lax.scan / torch eager). Times the second epoch (after
+compilation) and the first epoch including it."""
+
+import sys
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from _common import backend, report, run_snippet  # noqa: E402
+
+SETUP = """
+import time, json, numpy as np
+rng = np.random.default_rng(0)
+x = rng.random((60000, 784), dtype=np.float32)
+y = rng.integers(0, 10, 60000).astype("int32")
+"""
+
+FRAMEWORK = SETUP + """
+import {mod} as K
+inputs = K.Input(shape=(784,))
+h = K.layers.Dense(64, activation="relu")(inputs)
+model = K.Model(inputs, K.layers.Dense(10)(h))
+model.compile(loss=K.losses.SparseCategoricalCrossentropy(from_logits=True), optimizer=K.optimizers.RMSprop(),
+              metrics=["accuracy"])
+t = time.perf_counter(); model.fit(x, y, batch_size=64, epochs=1, verbose=0); first = time.perf_counter() - t
+t = time.perf_counter(); model.fit(x, y, batch_size=64, epochs=1, verbose=0); second = time.perf_counter() - t
+print("RESULT " + json.dumps({{"first": first, "epoch": second}}))
+"""
+
+RAW_JAX = SETUP + """
+import jax, jax.numpy as jnp
+def init(k, a, b):
+    lim = (6 / (a + b)) ** 0.5
+    return jax.random.uniform(k, (a, b), minval=-lim, maxval=lim)
+k1, k2 = jax.random.split(jax.random.PRNGKey(0))
+params = [init(k1, 784, 64), jnp.zeros(64), init(k2, 64, 10), jnp.zeros(10)]
+slots = [jnp.zeros_like(p) for p in params]
+def loss_fn(p, xb, yb):
+    h = jax.nn.relu(xb @ p[0] + p[1]); logits = h @ p[2] + p[3]
+    return -jnp.mean(jnp.take_along_axis(jax.nn.log_softmax(logits), yb[:, None], 1))
+def step(carry, batch):
+    p, s = carry
+    loss, g = jax.value_and_grad(loss_fn)(p, *batch)
+    s = [0.9 * si + 0.1 * gi * gi for si, gi in zip(s, g)]
+    p = [pi - 0.001 * gi / (jnp.sqrt(si) + 1e-7) for pi, gi, si in zip(p, g, s)]
+    return (p, s), loss
+@jax.jit
+def epoch(p, s, xs, ys):
+    (p, s), losses = jax.lax.scan(step, (p, s), (xs, ys))
+    return p, s, losses[-1]
+n = 60000 // 64
+def run(p, s):
+    perm = np.random.permutation(60000)[: n * 64]
+    xs = jnp.asarray(x[perm].reshape(n, 64, 784)); ys = jnp.asarray(y[perm].reshape(n, 64))
+    out = epoch(p, s, xs, ys); jax.block_until_ready(out); return out
+t = time.perf_counter(); params, slots, _ = run(params, slots); first = time.perf_counter() - t
+t = time.perf_counter(); run(params, slots); second = time.perf_counter() - t
+print("RESULT " + json.dumps({"first": first, "epoch": second}))
+"""
+
+RAW_TORCH = SETUP + """
+import torch
+torch.manual_seed(0)
+net = torch.nn.Sequential(torch.nn.Linear(784, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
+opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=1e-7)
+lossf = torch.nn.CrossEntropyLoss()
+xt = torch.from_numpy(x); yt = torch.from_numpy(y).long()
+def run():
+    perm = torch.randperm(60000)
+    for i in range(0, 60000, 64):
+        idx = perm[i:i + 64]
+        opt.zero_grad(); loss = lossf(net(xt[idx]), yt[idx]); loss.backward(); opt.step()
+t = time.perf_counter(); run(); first = time.perf_counter() - t
+t = time.perf_counter(); run(); second = time.perf_counter() - t
+print("RESULT " + json.dumps({"first": first, "epoch": second}))
+"""
+
+
+def main():
+    b = backend()
+    rows = {}
+    lam = run_snippet(FRAMEWORK.format(mod="lamina"), {"LAMINA_BACKEND": b})
+    ker = run_snippet(FRAMEWORK.format(mod="keras"), {"KERAS_BACKEND": b})
+    raw = run_snippet(RAW_JAX if b == "jax" else RAW_TORCH)
+    for name, res in (("lamina", lam), ("keras3", ker), ("raw_" + b, raw)):
+        rows[name + " epoch"] = res.get("epoch", res.get("error"))
+        rows[name + " 1st epoch"] = res.get("first", res.get("error"))
+    report("S2 MLP epoch, 60000x784, batch 64", rows, ["keras3 epoch", f"raw_{b} epoch"])
+    return rows
+
+
+if __name__ == "__main__":
+    main()
