@@ -7,10 +7,12 @@ slots in place, so they run only outside a ``StatelessScope`` (each returns Fals
 and the optimizer falls back to its ``update_step`` written in ``lamina.ops``).
 
 Flush-to-zero: after a few hundred Adam/RMSprop steps most of the second-moment slots
-become subnormal floats, and x86 CPUs compute on subnormals tens of times slower. XLA
-flushes them already; torch does not, so this module turns flushing on once when it is
-first imported (it measured 1.56x faster on the seed's MLP; see perf-baseline lesson 4).
-Values below ~1e-38 become 0, which no optimizer here can tell apart from a subnormal.
+become subnormal floats, and x86 CPUs compute on subnormals tens of times slower (XLA
+flushes them already; flushing measured 1.56x faster on the seed's MLP, perf-baseline
+lesson 4). Values below ~1e-38 become 0, which no optimizer here can tell apart from a
+subnormal. The switch is global, so it has one owner: the torch step executor
+(``lamina/backend/torch/step.py``) turns it on for training and off when ``fit`` ends.
+This module does not touch it, or the two would leave it in an order-dependent state.
 """
 
 import torch
@@ -18,8 +20,6 @@ import torch
 from lamina.backend.common.stateless_scope import in_stateless_scope
 
 FUSED_UPDATES = True
-
-torch.set_flush_denormal(True)
 
 
 def update_scope():
