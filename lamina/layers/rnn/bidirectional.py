@@ -1,6 +1,7 @@
 """Bidirectional: runs a recurrent layer forwards and a copy backwards, and merges the outputs."""
 
 from lamina import ops
+from lamina.layers.core.wrapper import Wrapper
 from lamina.layers.layer import Layer
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
@@ -17,7 +18,7 @@ def _renamed_copy(layer, prefix, go_backwards=None):
     return deserialize_keras_object(config)
 
 
-class Bidirectional(Layer):
+class Bidirectional(Wrapper):
     """Bidirectional wrapper for RNNs.
 
     The wrapped layer is copied twice (as ``forward_<name>`` and ``backward_<name>``, the
@@ -52,8 +53,8 @@ class Bidirectional(Layer):
             raise ValueError(
                 "Bidirectional: merge_mode should be one of 'concat', 'sum', 'mul', 'ave' or None. "
                 f"Received: merge_mode={merge_mode!r}")
-        super().__init__(**kwargs)
-        self.forward_layer = _renamed_copy(layer, "forward_")
+        super().__init__(_renamed_copy(layer, "forward_"), **kwargs)
+        self.forward_layer = self.layer
         self.backward_layer = _renamed_copy(layer, "backward_", go_backwards=True) if backward_layer is None \
             else backward_layer
         for name in ("use_cudnn",):
@@ -79,18 +80,13 @@ class Bidirectional(Layer):
         self.stateful = layer.stateful
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
-        self.supports_masking = True
         self.input_spec = layer.input_spec
         self._pending = list(weights) if weights else None
-
-    @property
-    def layer(self):
-        return self.forward_layer
 
     def build(self, sequences_shape, initial_state_shape=None):
         for sub in (self.forward_layer, self.backward_layer):
             if not sub.built:
-                sub._maybe_build((_KerasShape(sequences_shape),), {})
+                sub._maybe_build((_ShapeOnly(sequences_shape),), {})
         if self._pending is not None:
             half = len(self._pending) // 2
             self.forward_layer.set_weights(self._pending[:half])
@@ -169,9 +165,8 @@ class Bidirectional(Layer):
     def get_config(self):
         from lamina.saving.serialization_lib import serialize_keras_object
 
-        config = super().get_config()
+        config = super().get_config()  # the forward layer is stored as "layer"
         config["merge_mode"] = self.merge_mode
-        config["layer"] = serialize_keras_object(self.forward_layer)
         config["backward_layer"] = serialize_keras_object(self.backward_layer)
         return config
 
@@ -184,10 +179,10 @@ class Bidirectional(Layer):
         backward = config.pop("backward_layer", None)
         if backward is not None:
             config["backward_layer"] = deserialize_keras_object(backward, custom_objects=custom_objects)
-        return super().from_config(config)
+        return Layer.from_config.__func__(cls, config)
 
 
-class _KerasShape:
+class _ShapeOnly:
     """Lets ``Layer._maybe_build`` read a shape as if from a tensor."""
 
     def __init__(self, shape):
