@@ -93,3 +93,15 @@ def test_slot_paths_match_keras():
     l_opt.build(l_layer.trainable_variables)
     assert [v.path for v in l_opt.variables] == [v.path for v in k_opt.variables]
     assert [v.path for v in l_opt.variables][2] == "adam/dense_kernel_momentum"
+
+
+def test_configs_move_both_ways_with_keras():
+    keras = keras_or_skip()
+    schedule = keras.optimizers.schedules.CosineDecay(0.1, 100, warmup_target=0.2, warmup_steps=5)
+    for k_opt in (keras.optimizers.AdamW(learning_rate=schedule), keras.optimizers.Ftrl(beta=0.1),
+                  keras.optimizers.SGD(momentum=0.9, nesterov=True, clipnorm=1.0)):
+        config = keras.optimizers.serialize(k_opt)
+        ours = lamina.optimizers.deserialize(config)
+        assert type(ours).__name__ == type(k_opt).__name__
+        assert lamina.optimizers.serialize(ours) == config
+        assert type(keras.optimizers.deserialize(lamina.optimizers.serialize(ours))) is type(k_opt)
