@@ -56,14 +56,25 @@ class StepsPolicy:
         self._fused_times = []
         self._calls = 0
         self.k_candidate = None
+        self._balanced_k = None
 
     @property
     def deciding(self):
         return self.fixed is None
 
+    def _balanced(self, k):
+        """``k`` evened out over the epoch (69 steps at k=24 run as 3 x 23, not 2 x 24 + 21)."""
+        n = self.steps_hint
+        if k <= 1 or not n or n <= k:
+            return k
+        chunks = -(-n // k)
+        return -(-n // chunks)
+
     def get_k(self):
         if self.fixed is not None:
-            return self.fixed
+            if self._balanced_k is None:
+                self._balanced_k = self._balanced(self.fixed)
+            return self._balanced_k
         if self._phase == "fused":
             return self.k_candidate
         return 1
@@ -98,7 +109,7 @@ class StepsPolicy:
                 if k < 4:
                     self._decide(1)
                 else:
-                    self.k_candidate = k
+                    self.k_candidate = self._balanced(k)
                     self._single_best = per_step
                     self._phase = "fused"
         elif self._phase == "fused" and stacked and n == self.k_candidate:
