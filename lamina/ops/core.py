@@ -83,3 +83,134 @@ def value_and_grad(fn, variables, has_aux=False):
         >>> loss, grads = ops.value_and_grad(lambda: ops.sum(v * v), [v])
     """
     return backend.value_and_grad(fn, variables, has_aux=has_aux)
+
+
+# -- structural ops ---------------------------------------------------------------------
+def _core_ops():
+    return backend.core_ops
+
+
+@symbolic
+def slice(inputs, start_indices, shape):
+    """The window of size ``shape`` starting at ``start_indices`` (starts may be tensors).
+
+    Starts are clamped so the window stays inside ``inputs``, as in ``lax.dynamic_slice``.
+
+    Example:
+        >>> ops.slice(ops.arange(10), [2], [3])  # [2, 3, 4]
+    """
+    return _core_ops().slice(inputs, start_indices, shape)
+
+
+@symbolic
+def slice_update(inputs, start_indices, updates):
+    """``inputs`` with the window at ``start_indices`` replaced by ``updates`` (a new tensor).
+
+    Example:
+        >>> ops.slice_update(ops.zeros((4,)), [1], ops.ones((2,)))  # [0, 1, 1, 0]
+    """
+    return _core_ops().slice_update(inputs, start_indices, updates)
+
+
+@symbolic
+def scatter(indices, values, shape):
+    """A zero tensor of ``shape`` with ``values`` added at ``indices`` (duplicates sum).
+
+    Args:
+        indices: ``(n, k)`` integer coordinates into the first ``k`` axes.
+        values: ``(n, *shape[k:])``.
+        shape: the output shape.
+
+    Example:
+        >>> ops.scatter([[0], [2], [0]], [1.0, 2.0, 3.0], (3,))  # [4, 0, 2]
+    """
+    return _core_ops().scatter(indices, values, shape)
+
+
+@symbolic
+def scatter_update(inputs, indices, updates):
+    """``inputs`` with the entries at ``indices`` set to ``updates`` (a new tensor).
+
+    Example:
+        >>> ops.scatter_update(ops.zeros((2, 2)), [[0, 1]], [5.0])  # [[0, 5], [0, 0]]
+    """
+    return _core_ops().scatter_update(inputs, indices, updates)
+
+
+def map(f, xs):
+    """Applies ``f`` to each slice of ``xs`` along the leading axis and stacks the results.
+
+    Example:
+        >>> ops.map(lambda row: ops.sum(row), ops.ones((3, 2)))  # [2, 2, 2]
+    """
+    return _core_ops().map(f, xs)
+
+
+def switch(index, branches, *operands):
+    """Calls ``branches[index](*operands)``; ``index`` is clamped to the valid range.
+
+    Example:
+        >>> ops.switch(1, [lambda x: x + 1, lambda x: x * 2], ops.ones((2,)))  # [2, 2]
+    """
+    return _core_ops().switch(index, branches, *operands)
+
+
+def vectorized_map(function, elements):
+    """Maps ``function`` over the leading axis of ``elements`` (vectorized on JAX).
+
+    Example:
+        >>> ops.vectorized_map(lambda v: v * 2, ops.ones((3, 2))).shape
+        (3, 2)
+    """
+    return _core_ops().vectorized_map(function, elements)
+
+
+def associative_scan(f, elems, reverse=False, axis=0):
+    """Inclusive scan of an associative ``f`` over ``axis`` (parallel on JAX).
+
+    Example:
+        >>> ops.associative_scan(lambda a, b: a + b, ops.arange(4))  # [0, 1, 3, 6]
+    """
+    return _core_ops().associative_scan(f, elems, reverse=reverse, axis=axis)
+
+
+@symbolic
+def saturate_cast(x, dtype):
+    """Casts ``x`` to ``dtype``, clipping values to the target's range first.
+
+    Example:
+        >>> ops.saturate_cast(ops.convert_to_tensor([-5.0, 300.0]), "uint8")  # [0, 255]
+    """
+    import numpy as np
+
+    dtype = backend.standardize_dtype(dtype)
+    x = backend.convert_to_tensor(x)
+    source = backend.standardize_dtype(x.dtype)
+    if dtype in backend.dtypes.INT_TYPES:
+        info = np.iinfo(dtype)
+        lo, hi = info.min, info.max
+        if backend.is_float_dtype(source):
+            # Bounds representable in float32 that do not round past the integer range.
+            lo_f, hi_f = np.float32(lo), np.float32(hi)
+            lo = float(np.nextafter(lo_f, np.float32(0)) if lo_f < lo else lo_f)
+            hi = float(np.nextafter(hi_f, np.float32(0)) if hi_f > hi else hi_f)
+        elif source in backend.dtypes.INT_TYPES:
+            src = np.iinfo(source)
+            lo, hi = max(lo, src.min), min(hi, src.max)
+        x = backend.numpy.clip(x, lo, hi)
+    elif dtype in backend.dtypes.FLOAT_TYPES and backend.is_float_dtype(source):
+        info = np.finfo(dtype if dtype != "bfloat16" else "float32")
+        x = backend.numpy.clip(x, float(info.min), float(info.max))
+    return backend.cast(x, dtype)
+
+
+def unstack(x, num=None, axis=0):
+    """Splits ``x`` along ``axis`` into a list of tensors without that axis.
+
+    Example:
+        >>> len(ops.unstack(ops.ones((3, 2))))
+        3
+    """
+    from lamina.ops.numpy_shape import unstack as _unstack
+
+    return _unstack(x, num=num, axis=axis)

@@ -314,12 +314,14 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     x = _t(x)
     if dtype is not None:
         x = x.to(to_torch_dtype(dtype))
+    elif x.dtype in (torch.bool, torch.int8, torch.int16, torch.uint8):
+        x = x.to(torch.int32)
     if axis is None:
-        out = torch.prod(x)
+        out = torch.prod(x, dtype=x.dtype)
         return out.reshape((1,) * x.ndim) if keepdims else out
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
     for a in sorted((a % x.ndim for a in axes), reverse=True):
-        x = torch.prod(x, dim=a, keepdim=keepdims)
+        x = torch.prod(x, dim=a, keepdim=keepdims, dtype=x.dtype)
     return x
 
 

@@ -1,0 +1,207 @@
+"""``lamina.ops.linalg``: decompositions, solvers, inverses, norms.
+
+Integer inputs compute in ``floatx()``.
+
+Example:
+    >>> from lamina import ops
+    >>> ops.linalg.solve(ops.eye(2) * 2.0, ops.ones((2,)))  # [0.5, 0.5]
+"""
+
+from lamina import backend
+from lamina.ops._dispatch import symbolic
+
+__all__ = [
+    "cholesky", "det", "slogdet", "eig", "eigh", "inv", "lu_factor", "norm", "qr", "solve", "solve_triangular",
+    "svd", "lstsq", "matrix_power", "pinv", "matrix_rank",
+]
+
+
+def _linalg():
+    return backend.linalg
+
+
+def _check_square(fn_name, x):
+    shape = getattr(x, "shape", None)
+    if shape is not None and (len(shape) < 2 or (shape[-1] is not None and shape[-1] != shape[-2])):
+        raise ValueError(f"{fn_name}: expected square matrices (..., n, n). Received: shape={tuple(shape)}")
+
+
+@symbolic
+def cholesky(x, upper=False):
+    """Cholesky factor of symmetric positive-definite matrices (lower, or upper when ``upper``).
+
+    Example:
+        >>> ops.linalg.cholesky(ops.eye(2) * 4.0)  # 2 * I
+    """
+    _check_square("cholesky", x)
+    return _linalg().cholesky(x, upper=upper)
+
+
+@symbolic
+def det(x):
+    """Determinants of square matrices.
+
+    Example:
+        >>> ops.linalg.det(ops.eye(3) * 2.0)  # 8.0
+    """
+    _check_square("det", x)
+    return _linalg().det(x)
+
+
+@symbolic
+def slogdet(x):
+    """``(sign, log|det|)`` of square matrices.
+
+    Example:
+        >>> sign, logabsdet = ops.linalg.slogdet(ops.eye(2) * 3.0)
+    """
+    _check_square("slogdet", x)
+    return _linalg().slogdet(x)
+
+
+@symbolic
+def eig(x):
+    """Eigenvalues and right eigenvectors of general square matrices (complex results).
+
+    Example:
+        >>> w, v = ops.linalg.eig(ops.eye(2))
+    """
+    _check_square("eig", x)
+    return _linalg().eig(x)
+
+
+@symbolic
+def eigh(x):
+    """Eigenvalues (ascending) and eigenvectors of symmetric matrices.
+
+    Example:
+        >>> w, v = ops.linalg.eigh(ops.eye(2))
+    """
+    _check_square("eigh", x)
+    return _linalg().eigh(x)
+
+
+@symbolic
+def inv(x):
+    """Inverses of square matrices.
+
+    Example:
+        >>> ops.linalg.inv(ops.eye(2) * 2.0)  # 0.5 * I
+    """
+    _check_square("inv", x)
+    return _linalg().inv(x)
+
+
+@symbolic
+def lu_factor(x):
+    """LU factorization with partial pivoting: ``(lu, pivots)``, pivots 0-based int32 (SciPy's layout).
+
+    Example:
+        >>> lu, pivots = ops.linalg.lu_factor(ops.eye(3))
+    """
+    _check_square("lu_factor", x)
+    return _linalg().lu_factor(x)
+
+
+@symbolic
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector or matrix norm (``numpy.linalg.norm``'s rules).
+
+    Args:
+        x: input.
+        ord: norm order (``None``: 2-norm of vectors / Frobenius of matrices; ``"fro"``,
+            ``"nuc"``, ``inf``, ``-inf``, numbers).
+        axis: int (vector norm), pair (matrix norm), or None (whole tensor as a vector
+            when ``ord`` is None).
+        keepdims: keep reduced axes.
+
+    Example:
+        >>> ops.linalg.norm(ops.convert_to_tensor([3.0, 4.0]))  # 5.0
+    """
+    return _linalg().norm(x, ord=ord, axis=axis, keepdims=keepdims)
+
+
+@symbolic
+def qr(x, mode="reduced"):
+    """QR decomposition: ``(q, r)`` with ``mode`` ``"reduced"`` or ``"complete"``.
+
+    Example:
+        >>> q, r = ops.linalg.qr(ops.ones((3, 2)))
+    """
+    if mode not in ("reduced", "complete"):
+        raise ValueError(f"qr: `mode` must be 'reduced' or 'complete'. Received: mode={mode!r}")
+    return _linalg().qr(x, mode=mode)
+
+
+@symbolic
+def solve(a, b):
+    """Solves ``a @ x = b`` for ``x``.
+
+    Example:
+        >>> ops.linalg.solve(ops.eye(2) * 2.0, ops.ones((2,)))  # [0.5, 0.5]
+    """
+    _check_square("solve", a)
+    return _linalg().solve(a, b)
+
+
+@symbolic
+def solve_triangular(a, b, lower=False):
+    """Solves ``a @ x = b`` for triangular ``a`` (upper unless ``lower``).
+
+    Example:
+        >>> ops.linalg.solve_triangular(ops.eye(2), ops.ones((2,)), lower=True)  # [1, 1]
+    """
+    _check_square("solve_triangular", a)
+    return _linalg().solve_triangular(a, b, lower=lower)
+
+
+@symbolic
+def svd(x, full_matrices=True, compute_uv=True):
+    """Singular value decomposition ``(u, s, vh)``; only ``s`` when not ``compute_uv``.
+
+    Example:
+        >>> u, s, vh = ops.linalg.svd(ops.ones((3, 2)))
+    """
+    return _linalg().svd(x, full_matrices=full_matrices, compute_uv=compute_uv)
+
+
+@symbolic
+def lstsq(a, b, rcond=None):
+    """Least-squares solution ``x`` minimizing ``|a @ x - b|``.
+
+    Example:
+        >>> ops.linalg.lstsq(ops.ones((3, 1)), ops.ones((3,)))  # [1.]
+    """
+    return _linalg().lstsq(a, b, rcond=rcond)
+
+
+@symbolic
+def matrix_power(x, n):
+    """``x`` multiplied by itself ``n`` times (``n`` < 0 inverts).
+
+    Example:
+        >>> ops.linalg.matrix_power(ops.eye(2) * 2.0, 3)  # 8 * I
+    """
+    _check_square("matrix_power", x)
+    return _linalg().matrix_power(x, n)
+
+
+@symbolic
+def pinv(x):
+    """Moore-Penrose pseudo-inverse.
+
+    Example:
+        >>> ops.linalg.pinv(ops.ones((2, 3))).shape
+        (3, 2)
+    """
+    return _linalg().pinv(x)
+
+
+@symbolic
+def matrix_rank(x):
+    """Rank of matrices (int32).
+
+    Example:
+        >>> ops.linalg.matrix_rank(ops.ones((3, 3)))  # 1
+    """
+    return _linalg().matrix_rank(x)
