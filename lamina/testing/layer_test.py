@@ -181,9 +181,13 @@ def run_layer_test(layer_cls, init_kwargs, input_shape=None, input_dtype="float3
         _check_shape(layer_cls, _shapes(masked_out), _shapes(output), "masked call")
         layer.compute_mask(inputs, mask)
 
-    # 6. One training step: gradients flow and an SGD update moves the trainable weights.
+    # 6. One training step: gradients flow and an SGD update moves the trainable weights; and the
+    #    layer is differentiable with respect to float inputs (under the backend's autodiff).
     if run_training_check and layer.trainable_weights:
         _training_step(layer_cls, layer, inputs, call_kwargs)
+    if run_training_check and not isinstance(inputs, (list, dict)) and \
+            backend.is_float_dtype(backend.standardize_dtype(inputs.dtype)):
+        _input_gradient(layer_cls, layer, inputs, call_kwargs)
 
     # 7. Mixed precision.
     if run_mixed_precision_check:
@@ -229,3 +233,17 @@ def _training_step(layer_cls, layer, inputs, call_kwargs):
     moved = [not np.allclose(b, np.asarray(backend.convert_to_numpy(v.value))) for b, v in zip(before, variables)]
     if not any(moved):
         _fail(layer_cls, "one SGD step did not change any trainable weight (no gradient reached them)")
+
+
+def _input_gradient(layer_cls, layer, inputs, call_kwargs):
+    from lamina import ops
+
+    source = backend.Variable(inputs, trainable=True, name="run_layer_test_input")
+
+    def loss_fn():
+        out = layer(source.value, training=True, **call_kwargs)
+        return ops.sum(ops.stack([ops.sum(ops.cast(o, "float32")) for o in tree.flatten(out)]))
+
+    _, (grad,) = ops.value_and_grad(loss_fn, [source])
+    if tuple(grad.shape) != tuple(inputs.shape) or not np.isfinite(np.asarray(backend.convert_to_numpy(grad))).all():
+        _fail(layer_cls, "the gradient with respect to the inputs is missing or not finite")

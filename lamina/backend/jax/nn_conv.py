@@ -7,6 +7,7 @@ convolutions, ``(*spatial, out_channels, in_channels)`` for transposed convoluti
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lamina.backend import _conv_utils as _cu
 from lamina.backend.jax.core import convert_to_tensor
@@ -96,11 +97,12 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     strides = pool_size if strides is None else _cu.tuplify(strides, rank, "strides")
     window, step = _window(rank, pool_size, strides, data_format)
     pads = _pool_pads(inputs, pool_size, strides, padding, data_format)
+    # A concrete NumPy init value lets JAX pick its differentiable max-pool reduction.
     if jnp.issubdtype(inputs.dtype, jnp.floating):
-        init = -jnp.inf
+        init = np.array(-np.inf, inputs.dtype)
     else:
-        init = jnp.iinfo(inputs.dtype).min
-    return jax.lax.reduce_window(inputs, jnp.array(init, inputs.dtype), jax.lax.max, window, step, pads)
+        init = np.array(np.iinfo(inputs.dtype).min, inputs.dtype)
+    return jax.lax.reduce_window(inputs, init, jax.lax.max, window, step, pads)
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
@@ -111,7 +113,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     strides = pool_size if strides is None else _cu.tuplify(strides, rank, "strides")
     window, step = _window(rank, pool_size, strides, data_format)
     pads = _pool_pads(inputs, pool_size, strides, padding, data_format)
-    zero = jnp.array(0, inputs.dtype)
+    zero = np.array(0, inputs.dtype)
     total = jax.lax.reduce_window(inputs, zero, jax.lax.add, window, step, pads)
     if all(p == (0, 0) for p in pads):
         return total / jnp.array(float(_cu.prod(pool_size)), inputs.dtype)
