@@ -96,6 +96,13 @@ class Functional(Model):
         return shapes[0] if len(shapes) == 1 else shapes
 
     # -- running ----------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if args and host_split.has_host_layers(self) and not backend.any_symbolic(args, kwargs):
+            # Raw inputs go through the host (NumPy) part first, exactly as in fit/predict:
+            # converting them to backend tensors up front would lose strings and int64 values.
+            args = (host_split.prepare_eager_call(self, args[0]),) + args[1:]
+        return super().__call__(*args, **kwargs)
+
     def call(self, inputs, training=None, mask=None):
         preset = host_split.prepared_values(self, inputs)
         flat = self._flatten_call_inputs(inputs) if preset is None else []

@@ -37,3 +37,11 @@ def prepared_values(model, x):
     from lamina.models.host_split_impl import prepared_values as values_of
 
     return values_of(model, x)
+
+
+def prepare_eager_call(model, x):
+    """``x`` with the host part already run, for a direct call of ``model`` (unchanged when the
+    model's host layers do not form a part that can run first)."""
+    from lamina.models.host_split_impl import run_host_part_if_splittable
+
+    return run_host_part_if_splittable(model, x)

@@ -68,8 +68,13 @@ def graph_model(model):
 def plan_of(model):
     plan = model.__dict__.get("_host_plan")
     if plan is None or plan[0] is not model._nodes:
-        plan = (model._nodes, HostPlan(model))
+        try:
+            plan = (model._nodes, HostPlan(model))
+        except ValueError as error:
+            plan = (model._nodes, error)
         object.__setattr__(model, "_host_plan", plan)
+    if isinstance(plan[1], ValueError):
+        raise plan[1]
     return plan[1]
 
 
@@ -121,6 +126,20 @@ def run_host_part(model, x):
         for tensor, value in zip(node.output_tensors, tree.flatten(outputs)):
             values[id(tensor)] = value
     return {f"{PREFIX}{i}": _device_ready(values[id(t)]) for i, t in enumerate(plan.boundary)}
+
+
+def run_host_part_if_splittable(model, x):
+    """``run_host_part`` when the model splits cleanly, else ``x`` (its layers then run eagerly)."""
+    if is_prepared(x):
+        return x
+    graph = graph_model(model)
+    if graph is None:
+        return x
+    try:
+        plan_of(graph)
+    except ValueError:
+        return x
+    return run_host_part(model, x)
 
 
 def _name_scope(layer):
