@@ -35,16 +35,27 @@ def _unique_apply(fn, values):
     return np.fromiter((cache[s] for s in strings), np.uint64, count=len(strings))
 
 
+def _require(module, package):
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise ImportError(
+            f"TensorFlow-compatible hashing needs the '{package}' package (module '{module}'). "
+            f"Install it with `pip install {package}`."
+        ) from error
+
+
 def fingerprint64(values):
     """FarmHash Fingerprint64 of each value of a flat sequence, as ``uint64``."""
-    import farmhash
-
+    farmhash = _require("farmhash", "pyfarmhash")
     return _unique_apply(farmhash.fingerprint64, values)
 
 
 def siphash64(values, key):
     """SipHash-2-4 of each value keyed by two 64-bit integers ``key``, as ``uint64``."""
-    import siphash24
+    siphash24 = _require("siphash24", "siphash24")
 
     key_bytes = int(key[0]).to_bytes(8, "little") + int(key[1]).to_bytes(8, "little")
     return _unique_apply(lambda s: siphash24.siphash24(s.encode("utf-8"), key=key_bytes).intdigest() & 0xFFFFFFFFFFFFFFFF,
