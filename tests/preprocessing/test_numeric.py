@@ -97,3 +97,19 @@ def test_discretization_boundaries_adapt_and_modes():
     assert npy(clone(np.array([10.0, 60.0]))).tolist() == [0, 2]
     with pytest.raises(ValueError, match="num_bins"):
         layers.Discretization().adapt(np.arange(3.0))
+
+
+def test_normalization_adapts_on_a_sequence_dataset():
+    data = np.arange(12, dtype="float32").reshape(6, 2)
+
+    class Batches(lamina.utils.Sequence):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, index):
+            return data[2 * index:2 * index + 2], np.zeros(2)
+
+    layer = layers.Normalization()
+    layer.adapt(Batches())
+    np.testing.assert_allclose(npy(layer.mean), data.mean(0))
+    np.testing.assert_allclose(npy(layer.variance), data.var(0), rtol=1e-5)

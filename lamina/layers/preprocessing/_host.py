@@ -110,6 +110,9 @@ def iter_batches(data, batch_size=None, steps=None, layer_name="layer"):
             f"{layer_name}.adapt() takes the values of one feature; received a dict with keys "
             f"{sorted(data)}. Pass `data[key]` for the feature this layer preprocesses."
         )
+    if hasattr(data, "__getitem__") and hasattr(data, "__len__") and not hasattr(data, "__iter__"):
+        sequence = data  # a utils.Sequence / PyDataset
+        data = (sequence[i] for i in range(len(sequence)))
     if not hasattr(data, "__iter__"):
         raise ValueError(
             f"{layer_name}.adapt() expects an array, a list, a generator or a dataset. Received: {type(data).__name__}"
