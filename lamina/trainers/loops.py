@@ -75,7 +75,10 @@ def _data_pipeline(model, adapter, executor, steps, policy_args):
             and getattr(executor, "jit", False) and not host_split.has_host_layers(model)):
         size = sum(a.nbytes for a in tree.flatten(adapter.arrays()) if a is not None)
         if size <= _RESIDENT_LIMIT_BYTES:
-            runner = _IndexedRunner(executor, executor.make_resident(adapter.arrays()))
+            resident = getattr(adapter, "_resident", None)
+            if resident is None:  # validation data is moved once per fit, not every epoch
+                resident = adapter._resident = executor.make_resident(adapter.arrays())
+            runner = _IndexedRunner(executor, resident)
             indexed = True
     policy = StepsPolicy(model.steps_per_execution, runner, **policy_args)
     prepare = (lambda n, idx, stacked: backend.step.convert_batch(idx)) if indexed else _prepare_fn(model, executor)
