@@ -1,7 +1,7 @@
 """Weight constraints, applied to a variable after each optimizer update."""
 
 from lamina import backend, ops
-from lamina.backend.common.naming import to_snake_case
+from lamina.utils._family import Family
 
 
 class Constraint:
@@ -75,35 +75,20 @@ class UnitNorm(Constraint):
 
 max_norm, min_max_norm, non_neg, unit_norm = MaxNorm, MinMaxNorm, NonNeg, UnitNorm
 
-_BY_NAME = {}
-for _cls in (MaxNorm, MinMaxNorm, NonNeg, UnitNorm):
-    _BY_NAME[_cls.__name__] = _cls
-    _BY_NAME[to_snake_case(_cls.__name__)] = _cls
+_FAMILY = Family("constraint", Constraint, (MaxNorm, MinMaxNorm, NonNeg, UnitNorm))
+_BY_NAME = _FAMILY.by_name
 
 
 def serialize(constraint):
-    from lamina.saving.serialization_lib import serialize_keras_object
-
-    return serialize_keras_object(constraint)
+    """The config dict of a constraint."""
+    return _FAMILY.serialize(constraint)
 
 
 def deserialize(config, custom_objects=None):
-    from lamina.saving.serialization_lib import deserialize_keras_object
-
-    return deserialize_keras_object(config, module_objects=_BY_NAME, custom_objects=custom_objects)
+    """A constraint from its config dict."""
+    return _FAMILY.deserialize(config, custom_objects)
 
 
 def get(identifier):
     """Returns a constraint from a name, config, instance or callable (None stays None)."""
-    if identifier is None or isinstance(identifier, Constraint):
-        return identifier
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier)
-        if cls is None:
-            raise ValueError(f"Unknown constraint: {identifier!r}. Known names: {sorted(k for k in _BY_NAME if k.islower())}")
-        return cls()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+    return _FAMILY.get(identifier)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from lamina import backend, ops
-from lamina.backend.common.naming import to_snake_case
+from lamina.utils._family import Family
 from lamina.backend.common.random_seed import draw_seed
 
 
@@ -256,47 +256,25 @@ class Identity(Initializer):
 
 IdentityInitializer = Identity
 
-_CLASSES = [Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
-            GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity]
-_BY_NAME = {}
-for _cls in _CLASSES:
-    _BY_NAME[_cls.__name__] = _cls
-    _BY_NAME[to_snake_case(_cls.__name__)] = _cls
-_BY_NAME.update({"zero": Zeros, "one": Ones, "uniform": RandomUniform, "normal": RandomNormal,
-                 "orthogonal": Orthogonal, "identity": Identity, "glorot_uniform": GlorotUniform,
-                 "he_normal": HeNormal, "he_uniform": HeUniform, "lecun_normal": LecunNormal,
-                 "lecun_uniform": LecunUniform, "glorot_normal": GlorotNormal, "truncated_normal": TruncatedNormal})
+_FAMILY = Family(
+    "initializer", Initializer,
+    (Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, GlorotUniform,
+     GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity),
+    aliases={"zero": Zeros, "one": Ones, "uniform": RandomUniform, "normal": RandomNormal},
+)
+_BY_NAME = _FAMILY.by_name
 
 
 def serialize(initializer):
-    from lamina.saving.serialization_lib import serialize_keras_object
-
-    return serialize_keras_object(initializer)
+    """The config dict of an initializer."""
+    return _FAMILY.serialize(initializer)
 
 
 def deserialize(config, custom_objects=None):
-    from lamina.saving.serialization_lib import deserialize_keras_object
-
-    return deserialize_keras_object(config, module_objects=_BY_NAME, custom_objects=custom_objects)
+    """An initializer from its config dict."""
+    return _FAMILY.deserialize(config, custom_objects)
 
 
 def get(identifier):
     """Returns an initializer from a name, a config dict, an instance or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier)
-        if cls is None:
-            raise ValueError(
-                f"Unknown initializer: {identifier!r}. Known names: {sorted(k for k in _BY_NAME if k.islower())}"
-            )
-        return cls()
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return _FAMILY.get(identifier)

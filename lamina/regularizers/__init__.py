@@ -1,7 +1,7 @@
 """Weight regularizers: callables returning a scalar penalty, added to ``layer.losses``."""
 
 from lamina import ops
-from lamina.backend.common.naming import to_snake_case
+from lamina.utils._family import Family
 
 
 class Regularizer:
@@ -110,36 +110,21 @@ l1 = L1
 l2 = L2
 orthogonal_regularizer = OrthogonalRegularizer
 
-_BY_NAME = {}
-for _cls in (L1L2, L1, L2, OrthogonalRegularizer):
-    _BY_NAME[_cls.__name__] = _cls
-    _BY_NAME[to_snake_case(_cls.__name__)] = _cls
-_BY_NAME.update({"l1": L1, "l2": L2, "l1_l2": L1L2})
+_FAMILY = Family("regularizer", Regularizer, (L1L2, L1, L2, OrthogonalRegularizer),
+                 aliases={"l1": L1, "l2": L2, "l1_l2": L1L2})
+_BY_NAME = _FAMILY.by_name
 
 
 def serialize(regularizer):
-    from lamina.saving.serialization_lib import serialize_keras_object
-
-    return serialize_keras_object(regularizer)
+    """The config dict of a regularizer."""
+    return _FAMILY.serialize(regularizer)
 
 
 def deserialize(config, custom_objects=None):
-    from lamina.saving.serialization_lib import deserialize_keras_object
-
-    return deserialize_keras_object(config, module_objects=_BY_NAME, custom_objects=custom_objects)
+    """A regularizer from its config dict."""
+    return _FAMILY.deserialize(config, custom_objects)
 
 
 def get(identifier):
     """Returns a regularizer from a name, config, instance or callable (None stays None)."""
-    if identifier is None or isinstance(identifier, Regularizer):
-        return identifier
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier)
-        if cls is None:
-            raise ValueError(f"Unknown regularizer: {identifier!r}. Known names: l1, l2, l1_l2, orthogonal_regularizer")
-        return cls()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    return _FAMILY.get(identifier)

@@ -143,41 +143,29 @@ class SKLearnTransformer(TransformerMixin, _SKLearnBase):
         return np.asarray(self.model_.predict(X, verbose=0))
 
 
-class KerasClassifier(SKLearnClassifier):
+class _BuildFnSpelling:
+    """The tf.keras 2 constructor: ``build_fn`` plus epochs, batch_size and verbose as arguments."""
+
+    def __init__(self, build_fn=None, epochs=1, batch_size=32, verbose=0, **model_kwargs):
+        self.build_fn = build_fn
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.verbose = verbose
+        self.extra_model_kwargs = model_kwargs
+        super().__init__(model=build_fn, model_kwargs=model_kwargs or None,
+                         fit_kwargs={"epochs": epochs, "batch_size": batch_size, "verbose": verbose})
+
+    def get_params(self, deep=True):
+        return {"build_fn": self.build_fn, "epochs": self.epochs, "batch_size": self.batch_size,
+                "verbose": self.verbose, **(self.extra_model_kwargs or {})}
+
+    def __sklearn_clone__(self):
+        return type(self)(**self.get_params())
+
+
+class KerasClassifier(_BuildFnSpelling, SKLearnClassifier):
     """The tf.keras 2 spelling: ``KerasClassifier(build_fn=create_model, epochs=10, batch_size=10)``."""
 
-    def __init__(self, build_fn=None, epochs=1, batch_size=32, verbose=0, **model_kwargs):
-        self.build_fn = build_fn
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.verbose = verbose
-        self.extra_model_kwargs = model_kwargs
-        super().__init__(model=build_fn, model_kwargs=model_kwargs or None,
-                         fit_kwargs={"epochs": epochs, "batch_size": batch_size, "verbose": verbose})
 
-    def get_params(self, deep=True):
-        return {"build_fn": self.build_fn, "epochs": self.epochs, "batch_size": self.batch_size,
-                "verbose": self.verbose, **(self.extra_model_kwargs or {})}
-
-    def __sklearn_clone__(self):
-        return type(self)(**self.get_params())
-
-
-class KerasRegressor(SKLearnRegressor):
+class KerasRegressor(_BuildFnSpelling, SKLearnRegressor):
     """The tf.keras 2 spelling: ``KerasRegressor(build_fn=create_model, epochs=10, batch_size=10)``."""
-
-    def __init__(self, build_fn=None, epochs=1, batch_size=32, verbose=0, **model_kwargs):
-        self.build_fn = build_fn
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.verbose = verbose
-        self.extra_model_kwargs = model_kwargs
-        super().__init__(model=build_fn, model_kwargs=model_kwargs or None,
-                         fit_kwargs={"epochs": epochs, "batch_size": batch_size, "verbose": verbose})
-
-    def get_params(self, deep=True):
-        return {"build_fn": self.build_fn, "epochs": self.epochs, "batch_size": self.batch_size,
-                "verbose": self.verbose, **(self.extra_model_kwargs or {})}
-
-    def __sklearn_clone__(self):
-        return type(self)(**self.get_params())
