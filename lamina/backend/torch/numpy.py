@@ -244,15 +244,20 @@ def argmax(x, axis=None, keepdims=False):
     return torch.argmax(x, dim=axis, keepdim=keepdims).to(torch.int32)
 
 
+def _shape(shape):
+    return (int(shape),) if isinstance(shape, int) or getattr(shape, "ndim", None) == 0 else tuple(shape)
+
+
 def zeros(shape, dtype=None):
-    return torch.zeros(tuple(shape), dtype=to_torch_dtype(dtype))
+    return torch.zeros(_shape(shape), dtype=to_torch_dtype(dtype))
 
 
 def ones(shape, dtype=None):
-    return torch.ones(tuple(shape), dtype=to_torch_dtype(dtype))
+    return torch.ones(_shape(shape), dtype=to_torch_dtype(dtype))
 
 
 def full(shape, fill_value, dtype=None):
+    shape = _shape(shape)
     fill = _t(fill_value)
     dtype = to_torch_dtype(dtype) if dtype is not None else fill.dtype
     return torch.full(tuple(shape), fill.item() if fill.ndim == 0 else 0, dtype=dtype) if fill.ndim == 0 else torch.broadcast_to(fill.to(dtype), tuple(shape)).clone()
