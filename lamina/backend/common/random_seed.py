@@ -47,10 +47,8 @@ class SeedGenerator:
                                   trainable=False, name="seed_generator_state")
 
     def next(self, ordered=True):
-        from lamina.backend import convert_to_tensor
-
         value = self.state.value
-        self.state.assign(value + convert_to_tensor(np.array([0, 1], dtype="uint32")))
+        self.state.assign(value + np.array([0, 1], dtype="uint32"))
         return value
 
     def get_config(self):
