@@ -68,7 +68,7 @@ class Loss:
 
     def call(self, y_true, y_pred):
         """Per-sample loss values; subclasses override it."""
-        raise NotImplementedError(
+        raise TypeError(
             f"{type(self).__name__} must implement `call(self, y_true, y_pred)` returning the "
             "per-sample loss values."
         )

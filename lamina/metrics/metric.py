@@ -117,11 +117,11 @@ class Metric:
     # -- the contract -----------------------------------------------------------------
     def update_state(self, *args, **kwargs):
         """Accumulates statistics; subclasses override it."""
-        raise NotImplementedError(f"{type(self).__name__} must implement `update_state`.")
+        raise TypeError(f"{type(self).__name__} must implement `update_state` (it is abstract in Metric).")
 
     def result(self):
         """The metric's value from the accumulated state; subclasses override it."""
-        raise NotImplementedError(f"{type(self).__name__} must implement `result`.")
+        raise TypeError(f"{type(self).__name__} must implement `result` (it is abstract in Metric).")
 
     def __call__(self, *args, **kwargs):
         """``update_state(*args, **kwargs)`` then ``result()``."""

@@ -257,3 +257,10 @@ def test_result_returning_a_variable_is_read_in_the_current_scope():
     assert not isinstance(inside, lamina.Variable)
     np.testing.assert_allclose(_np(inside), 3.0)
     np.testing.assert_allclose(_np(c.result()), 0.0)
+
+
+def test_base_classes_name_the_missing_method():
+    with pytest.raises(TypeError, match="update_state"):
+        metrics.Metric(name="bare").update_state([1.0])
+    with pytest.raises(TypeError, match="call"):
+        lamina.losses.Loss()([1.0], [1.0])
