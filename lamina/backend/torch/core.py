@@ -63,7 +63,8 @@ class Variable(_BaseVariable):
             self._value.requires_grad_(self._trainable)
 
     def numpy(self):
-        return self.value.detach().cpu().numpy()
+        # A copy: the weights are updated in place, so a view would change under the caller.
+        return self.value.detach().cpu().numpy().copy()
 
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
@@ -126,10 +127,13 @@ def convert_to_numpy(x):
     if isinstance(x, Variable):
         x = x.value
     if torch.is_tensor(x):
+        # Parameters (variable storage) are updated in place: hand out a copy, not a view.
+        in_place = isinstance(x, torch.nn.Parameter)
         x = x.detach()
         if x.dtype == torch.bfloat16:
             x = x.float()
-        return x.cpu().numpy()
+        out = x.cpu().numpy()
+        return out.copy() if in_place else out
     return np.asarray(x)
 
 
