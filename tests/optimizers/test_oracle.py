@@ -103,5 +103,8 @@ def test_configs_move_both_ways_with_keras():
         config = keras.optimizers.serialize(k_opt)
         ours = lamina.optimizers.deserialize(config)
         assert type(ours).__name__ == type(k_opt).__name__
-        assert lamina.optimizers.serialize(ours) == config
+        ours_config = lamina.optimizers.serialize(ours)
+        # (Keras on torch writes some classes under a private backend module; the config is what matters.)
+        assert ours_config["class_name"] == config["class_name"] and ours_config["config"] == config["config"]
+        assert ours_config["module"] == "keras.optimizers" and ours_config["registered_name"] is None
         assert type(keras.optimizers.deserialize(lamina.optimizers.serialize(ours))) is type(k_opt)
