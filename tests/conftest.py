@@ -12,7 +12,7 @@ os.environ.setdefault("KERAS_BACKEND", os.environ.get("LAMINA_BACKEND", "jax"))
 def _fresh_session():
     import lamina
 
-    lamina.utils.clear_session()
+    lamina.utils.clear_session(free_memory=False)
     np.random.seed(0)
     yield
 
