@@ -166,6 +166,15 @@ def test_config_round_trip_and_compute_output_shape():
     assert Linear(6).compute_output_shape((2, 3)) == (2, 6)
 
 
+def test_repeated_ops_get_unique_names():
+    inputs = lamina.Input((2,))
+    y = (inputs + 1.0) + 2.0
+    model = lamina.Model(inputs, ops.relu(y) * ops.relu(y))
+    names = [l.name for l in model.layers]
+    assert len(names) == len(set(names)) and "add" in names and "add_1" in names
+    np.testing.assert_allclose(_np(model(np.zeros((1, 2), "float32"))), 9.0)
+
+
 def test_symbolic_ops_between_layers():
     inputs = lamina.Input((4,))
     x = ops.relu(layers.Dense(3, kernel_initializer="ones")(inputs)) * 2.0 + 1.0

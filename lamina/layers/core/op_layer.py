@@ -13,7 +13,9 @@ class OpLayer(Layer):
     """
 
     def __init__(self, fn, **kwargs):
-        super().__init__(name=kwargs.pop("name", None) or fn.__name__, **kwargs)
+        from lamina.backend.common.naming import uniquify
+
+        super().__init__(name=kwargs.pop("name", None) or uniquify(fn.__name__), **kwargs)
         self.fn = fn
         self.built = True
 
