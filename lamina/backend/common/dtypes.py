@@ -82,4 +82,7 @@ def result_type(*dtypes):
         if not others or all(n in INT_TYPES or n == "bool" for n in others):
             return "bfloat16"
         names = [("float32" if n == "bfloat16" else n) for n in names]
+    inexact = [n for n in names if n in FLOAT_TYPES or n.startswith("complex")]
+    if inexact:
+        names = inexact  # like JAX: integers and bools never widen a float (int32 + float32 -> float32)
     return np.result_type(*[np.dtype(n) for n in names]).name
