@@ -181,3 +181,16 @@ def test_masks_flow_through_functional():
     model = lamina.Model(inputs, emb)
     out = model(np.array([[1, 0]]))
     assert _np(out).shape == (1, 2, 2)
+
+
+def test_ops_in_a_functional_graph_survive_config_and_save(tmp_path):
+    inputs = lamina.Input((3,))
+    y = ops.relu(layers.Dense(2)(inputs)) + 1.0
+    model = lamina.Model(inputs, ops.concatenate([y, y * 2.0], axis=-1))
+    clone = lamina.Model.from_config(model.get_config())
+    clone.set_weights(model.get_weights())
+    x = np.random.RandomState(0).rand(2, 3).astype("float32")
+    np.testing.assert_allclose(_np(clone(x)), _np(model(x)), rtol=1e-6)
+    model.save(tmp_path / "ops.keras")
+    loaded = lamina.saving.load_model(tmp_path / "ops.keras")
+    np.testing.assert_allclose(_np(loaded(x)), _np(model(x)), rtol=1e-6)

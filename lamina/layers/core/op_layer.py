@@ -2,6 +2,7 @@
 
 from lamina.backend import KerasTensor, tree
 from lamina.layers.layer import Layer
+from lamina.saving.object_registry import register_keras_serializable
 
 
 class OpLayer(Layer):
@@ -45,6 +46,10 @@ class OpLayer(Layer):
         module = importlib.import_module(config.pop("module") or "lamina.ops")
         fn = getattr(module, config.pop("function"))
         return cls(fn, **config)
+
+
+# Registered so Functional configs holding op nodes load again ("lamina>OpLayer").
+register_keras_serializable(package="lamina")(OpLayer)
 
 
 def call_op_symbolically(fn, args, kwargs):
