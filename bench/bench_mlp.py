@@ -7,12 +7,17 @@ import sys
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from _common import backend, report, run_snippet  # noqa: E402
 
+import os
+
+N = int(os.environ.get("BENCH_SAMPLES", "60000"))  # smaller for a quick run on a busy machine
+
 SETUP = """
 import time, json, numpy as np
+N = %d
 rng = np.random.default_rng(0)
-x = rng.random((60000, 784), dtype=np.float32)
-y = rng.integers(0, 10, 60000).astype("int32")
-"""
+x = rng.random((N, 784), dtype=np.float32)
+y = rng.integers(0, 10, N).astype("int32")
+""" % N
 
 FRAMEWORK = SETUP + """
 import {mod} as K
@@ -47,9 +52,9 @@ def step(carry, batch):
 def epoch(p, s, xs, ys):
     (p, s), losses = jax.lax.scan(step, (p, s), (xs, ys))
     return p, s, losses[-1]
-n = 60000 // 64
+n = N // 64
 def run(p, s):
-    perm = np.random.permutation(60000)[: n * 64]
+    perm = np.random.permutation(N)[: n * 64]
     xs = jnp.asarray(x[perm].reshape(n, 64, 784)); ys = jnp.asarray(y[perm].reshape(n, 64))
     out = epoch(p, s, xs, ys); jax.block_until_ready(out); return out
 t = time.perf_counter(); params, slots, _ = run(params, slots); first = time.perf_counter() - t
@@ -65,8 +70,8 @@ opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=1e-7)
 lossf = torch.nn.CrossEntropyLoss()
 xt = torch.from_numpy(x); yt = torch.from_numpy(y).long()
 def run():
-    perm = torch.randperm(60000)
-    for i in range(0, 60000, 64):
+    perm = torch.randperm(N)
+    for i in range(0, N, 64):
         idx = perm[i:i + 64]
         opt.zero_grad(); loss = lossf(net(xt[idx]), yt[idx]); loss.backward(); opt.step()
 t = time.perf_counter(); run(); first = time.perf_counter() - t
@@ -84,7 +89,7 @@ def main():
     for name, res in (("lamina", lam), ("keras3", ker), ("raw_" + b, raw)):
         rows[name + " epoch"] = res.get("epoch", res.get("error"))
         rows[name + " 1st epoch"] = res.get("first", res.get("error"))
-    report("S2 MLP epoch, 60000x784, batch 64", rows, ["keras3 epoch", f"raw_{b} epoch"])
+    report(f"S2 MLP epoch, {N}x784, batch 64", rows, ["keras3 epoch", f"raw_{b} epoch"])
     return rows
 
 
