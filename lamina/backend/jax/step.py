@@ -323,8 +323,8 @@ def _pad_rows(a):
     """Pads the first axis to a coarse bucket, so datasets of nearby sizes (cross-validation
     folds) share one compiled step; the padding rows are never indexed."""
     n = a.shape[0]
-    if n <= 64:
-        return a
+    if n <= 64 or a.nbytes > (16 << 20):
+        return a  # large arrays: a recompile costs less than copying them
     step = 1 << max(0, (n - 1).bit_length() - 4)
     target = -(-n // step) * step
     if target == n:
