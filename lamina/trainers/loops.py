@@ -200,6 +200,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     model.stop_training = False
     model._fit_executor = executor
     cbs.on_train_begin()
+    if getattr(model, "_initial_epoch", None) is not None:
+        initial_epoch = model._initial_epoch  # set by BackupAndRestore when resuming
     training_logs = {}
     epoch_logs = {}
     try:

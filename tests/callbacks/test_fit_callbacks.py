@@ -67,17 +67,6 @@ def test_early_stopping_checkpoint_and_csv_through_fit(tmp_path):
     assert lines[0] == "epoch,loss" and len(lines) == len(losses) + 1
 
 
-def _fit_resumes_from_initial_epoch():
-    import inspect
-
-    from lamina.trainers import loops
-
-    return "_initial_epoch" in inspect.getsource(loops)
-
-
-@pytest.mark.skipif(not _fit_resumes_from_initial_epoch(),
-                    reason="needs fit() to start from model._initial_epoch, which BackupAndRestore sets in "
-                           "on_train_begin (lamina/trainers/loops.py)")
 def test_backup_and_restore_resumes_an_interrupted_fit(tmp_path):
     x, y = _data()
     backup_dir = str(tmp_path / "backup")

@@ -120,3 +120,9 @@ def test_tf_idf_model_saves_idf_weights(tmp_path):
     loaded = lamina.saving.load_model(path)
     np.testing.assert_allclose(loaded.layers[1].idf_weights, model.layers[1].idf_weights)
     np.testing.assert_allclose(npy(loaded(TEXTS[:4, None])), npy(model(TEXTS[:4, None])), rtol=1e-6)
+
+
+def test_predict_on_a_python_list_of_strings():
+    model = _text_model()
+    from_list = model.predict(list(TEXTS[:4]), verbose=0)
+    np.testing.assert_allclose(from_list, model.predict(TEXTS[:4], verbose=0), rtol=1e-6)

@@ -71,6 +71,8 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=Fal
         return generator_adapter(x, class_weight=class_weight)
     if x is None:
         raise ValueError("Expected input data `x`; received None.")
+    if isinstance(x, (list, tuple)) and x and all(isinstance(v, (str, bytes)) for v in x):
+        x = np.asarray(x)  # a list of raw strings is one string input, not several inputs
     if not is_array_like(x):
         raise ValueError(
             "Unrecognized data type: x must be a NumPy array, a tensor, a list or dict of arrays, a "
