@@ -48,7 +48,7 @@ class Initializer:
     """Base class: subclasses implement ``__call__(shape, dtype=None)`` and ``get_config``."""
 
     def __call__(self, shape, dtype=None):
-        raise NotImplementedError(f"{type(self).__name__} must implement __call__")  # abstract
+        raise TypeError(f"{type(self).__name__} must implement __call__(shape, dtype=None) to be an initializer.")
 
     def get_config(self):
         return {}
