@@ -132,5 +132,11 @@ class MeanMetricWrapper(Mean):
 
         config = dict(config)
         if "fn" in config:
-            config["fn"] = deserialize_keras_object(config["fn"])
+            fn = deserialize_keras_object(config["fn"])
+            if isinstance(fn, str):  # tf.keras 2 configs name the function: "sparse_categorical_accuracy"
+                import lamina.losses
+                import lamina.metrics
+
+                fn = getattr(lamina.metrics, fn, None) or getattr(lamina.losses, fn, None) or fn
+            config["fn"] = fn
         return cls(**config)

@@ -507,6 +507,8 @@ class Optimizer:
     def from_config(cls, config, custom_objects=None):
         """Creates an optimizer from ``get_config()`` output."""
         config = dict(config)
+        for key in ("is_legacy_optimizer", "jit_compile"):  # tf.keras 2.11+ config keys with no meaning here
+            config.pop(key, None)
         if isinstance(config.get("learning_rate"), dict):
             from lamina.saving import serialization_lib
 

@@ -252,6 +252,11 @@ def _compile_from_legacy(model, training, custom_objects, source):
         value = training.get(key)
         if value is not None:
             kwargs[key] = deserialize_keras_object(value, custom_objects=custom_objects)
+    single_output = len(getattr(model, "outputs", None) or [None]) == 1
+    for key in ("metrics", "weighted_metrics"):
+        value = kwargs.get(key)
+        if single_output and isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
+            kwargs[key] = value[0]  # tf.keras 2 writes metrics per output: [[m1, m2]] for one output
     try:
         compile_fn(**kwargs)
     except Exception as e:  # noqa: BLE001 - the model itself loaded; only the training setup is lost

@@ -273,6 +273,10 @@ def _find_class(config, custom_objects, module_objects):
         cls = object_registry.builtin_class(class_name, module)
     if cls is None and registered and ">" in registered:
         cls = object_registry.get_registered_object(registered.split(">", 1)[1], custom_objects, module_objects)
+    qualified = registered if registered and ">" in registered else class_name
+    if cls is None and qualified.startswith("Custom>") and (module is None or str(module).startswith("keras")):
+        # tf.keras 2.11+ writes its own optimizers as "Custom>Adam" in legacy .h5 training configs.
+        cls = object_registry.builtin_class(qualified.split(">", 1)[1], module)
     if cls is None:
         raise unknown_object_error(registered or class_name, "class")
     return cls
