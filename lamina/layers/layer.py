@@ -187,7 +187,7 @@ class Layer(_tracking.Trackable):
         self._build_shapes = shapes
         with backend.name_scope(self.name, caller=self):
             if type(self).build is not Layer.build:
-                self.build(_shapes_for_build(shapes))
+                self.build(shapes)
         self.built = True
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
@@ -397,10 +397,6 @@ def _shape_of(x):
     import numpy as np
 
     return tuple(np.shape(x))
-
-
-def _shapes_for_build(shapes):
-    return shapes
 
 
 def _shapes_to_specs(shapes, dtype):

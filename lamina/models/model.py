@@ -54,9 +54,8 @@ class Model(Trainer, ModelSavingMixin, Layer):
         return object.__new__(cls)
 
     def __init__(self, *args, **kwargs):
-        trainer_kwargs = {}
         Layer.__init__(self, *args, **kwargs)
-        Trainer.__init__(self, **trainer_kwargs)
+        Trainer.__init__(self)
 
     def build(self, input_shape):
         """Builds a subclassed model by calling it once on zeros of ``input_shape``."""

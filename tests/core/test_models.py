@@ -58,8 +58,7 @@ def test_same_weights_same_outputs_three_ways():
     expected = _np(functional(x))
     np.testing.assert_allclose(_np(sequential(x)), expected, rtol=1e-6)
     np.testing.assert_allclose(_np(subclassed(x)), expected, rtol=1e-6)
-    np.testing.assert_allclose(_np(functional.predict(x, verbose=0)) if hasattr(functional, "predict") else expected,
-                               expected, rtol=1e-5)
+    np.testing.assert_allclose(_np(functional.predict(x, verbose=0)), expected, rtol=1e-5)
 
 
 def test_wrong_input_shape_names_model_and_shapes():
