@@ -124,3 +124,14 @@ def test_global_average_1d_mask_parity(parity):
     k = keras.layers.GlobalAveragePooling1D()(keras.ops.convert_to_tensor(x), mask=keras.ops.convert_to_tensor(mask))
     ours = layers.GlobalAveragePooling1D()(x, mask=backend.convert_to_tensor(mask))
     np.testing.assert_allclose(backend.convert_to_numpy(ours), keras.ops.convert_to_numpy(k), rtol=1e-5, atol=1e-6)
+
+
+def test_global_max_pooling_1d_excludes_masked_steps():
+    x = np.array([[[1.0, 5.0], [9.0, 2.0], [3.0, 4.0]], [[-1.0, -2.0], [7.0, 7.0], [0.0, 0.0]]], "float32")
+    mask = np.array([[True, False, True], [False, False, False]])
+    out = lamina.backend.convert_to_numpy(lamina.layers.GlobalMaxPooling1D()(x, mask=mask))
+    np.testing.assert_allclose(out, [[3.0, 5.0], [0.0, 0.0]])
+    inputs = lamina.Input((None,), dtype="int32")
+    x = lamina.layers.Embedding(10, 2, mask_zero=True, embeddings_initializer="ones")(inputs)
+    model = lamina.Model(inputs, lamina.layers.GlobalMaxPooling1D()(x))
+    np.testing.assert_allclose(lamina.backend.convert_to_numpy(model(np.array([[1, 0], [0, 0]]))), [[1, 1], [0, 0]])

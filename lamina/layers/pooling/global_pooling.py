@@ -59,7 +59,8 @@ class GlobalMaxPooling1D(_GlobalMax):
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
         keepdims: keep the reduced axis with length 1.
 
-    A mask on the input is ignored, as in Keras 3.
+    Masked steps (``mask`` of shape ``(N, steps)``) are excluded; a sample whose steps are all
+    masked gives zeros. (Keras 3 ignores the mask here; padded steps should not win a max.)
 
     Example:
         >>> lamina.layers.GlobalMaxPooling1D()(lamina.ops.ones((2, 5, 3))).shape
@@ -67,6 +68,17 @@ class GlobalMaxPooling1D(_GlobalMax):
     """
 
     rank = 1
+    supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return ops.max(inputs, axis=self._axes, keepdims=self.keepdims)
+        feature_axis = 2 if self.data_format == "channels_last" else 1
+        keep = ops.expand_dims(ops.cast(mask, "bool"), feature_axis)
+        lowest = ops.full_like(inputs, -3.0e38) if inputs.dtype != "float16" else ops.full_like(inputs, -6.0e4)
+        best = ops.max(ops.where(keep, inputs, lowest), axis=self._axes, keepdims=self.keepdims)
+        any_kept = ops.any(keep, axis=self._axes, keepdims=self.keepdims)
+        return ops.where(any_kept, best, ops.zeros_like(best))
 
 
 class GlobalMaxPooling2D(_GlobalMax):
