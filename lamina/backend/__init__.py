@@ -5,6 +5,7 @@ key of ``~/.lamina/lamina.json``.
 """
 
 import importlib
+import os
 
 from lamina.backend.common import dtypes, tree
 from lamina.backend.common.config import (
@@ -28,13 +29,6 @@ _ENGINES = {"jax": "jax", "torch": "torch"}
 
 
 def _load(name):
-    import os
-
-    threads = os.environ.get("LAMINA_NUM_THREADS")
-    if threads and name == "jax" and "jax" not in __import__("sys").modules:
-        # XLA reads thread settings from XLA_FLAGS when its CPU client starts.
-        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
-                                   f" intra_op_parallelism_threads={int(threads)}").strip()
     try:
         importlib.import_module(_ENGINES[name])
     except ImportError as e:
@@ -47,8 +41,9 @@ def _load(name):
 
 
 _impl = _load(backend())
-if __import__("os").environ.get("LAMINA_NUM_THREADS") and backend() == "torch":
-    _impl.set_num_threads(int(__import__("os").environ["LAMINA_NUM_THREADS"]))
+if os.environ.get("LAMINA_NUM_THREADS"):
+    # Each engine applies it its own way (JAX reads it when its CPU client starts, later on).
+    _impl.set_num_threads(int(os.environ["LAMINA_NUM_THREADS"]))
 
 Variable = _impl.Variable
 convert_to_tensor = _impl.convert_to_tensor

@@ -7,7 +7,7 @@ scalars take the dtype of the tensor they meet.
 import torch
 
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
-from lamina.backend.torch.numpy import _pair, _t
+from lamina.backend.torch.numpy import _binary, _pair, _t
 
 
 def _float_input(fn):
@@ -107,15 +107,6 @@ def round(x, decimals=0):
 def sign(x):
     x = _t(x)
     return torch.sign(x) if x.dtype != torch.bool else x
-
-
-def _binary(fn):
-    def op(x1, x2):
-        a, b = _pair(x1, x2)
-        return fn(a, b)
-
-    op.__name__ = fn.__name__
-    return op
 
 
 def _float_binary(fn):

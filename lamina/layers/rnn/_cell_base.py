@@ -116,7 +116,10 @@ class CellLayer(RNN):
     _cell_name = None
 
     def __init__(self, cell_kwargs, return_sequences=False, return_state=False, go_backwards=False,
-                 stateful=False, unroll=False, activity_regularizer=None, **kwargs):
+                 stateful=False, unroll=False, activity_regularizer=None, use_cudnn="auto", **kwargs):
+        if use_cudnn not in ("auto", True, False):
+            raise ValueError(f"{type(self).__name__}: expected use_cudnn in {{'auto', True, False}}. "
+                             f"Received: use_cudnn={use_cudnn!r}")
         for legacy in ("cell", "implementation", "time_major"):
             kwargs.pop(legacy, None)
         cell = self._cell_class(**cell_kwargs, dtype=kwargs.get("dtype"), trainable=kwargs.get("trainable", True),
@@ -125,6 +128,7 @@ class CellLayer(RNN):
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
         self.input_spec = InputSpec(ndim=3)
+        self.use_cudnn = use_cudnn  # whether the fused library kernel may be used ("auto": where it applies)
 
     def _uses_default_activations(self):
         return self.cell.activation is activations.tanh and getattr(

@@ -117,10 +117,7 @@ class GRU(CellLayer):
             reset_after=reset_after, seed=seed)
         super().__init__(cell_kwargs, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
-                         activity_regularizer=activity_regularizer, **kwargs)
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError(f"GRU: expected use_cudnn in {{'auto', True, False}}. Received: use_cudnn={use_cudnn!r}")
-        self.use_cudnn = use_cudnn
+                         activity_regularizer=activity_regularizer, use_cudnn=use_cudnn, **kwargs)
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
         cell = self.cell
