@@ -6,6 +6,7 @@ output), as a list in output order, or as a dict keyed by output name.
 
 from lamina import ops
 from lamina.backend import tree
+from lamina.trainers import row_padding
 
 
 def _is_nested(x):
@@ -108,8 +109,9 @@ class CompileLoss:
     def active_outputs(self):
         return [i for i, loss in enumerate(self.losses) if loss is not None]
 
-    def per_output(self, y_true, y_pred, sample_weight=None):
-        """The weighted loss of each output that has one, as ``[(index, value)]``."""
+    def per_output(self, y_true, y_pred, sample_weight=None, row_mask=None):
+        """The weighted loss of each output that has one, as ``[(index, value)]``.
+        ``row_mask`` marks the real rows of a padded batch (see ``row_padding``)."""
         names = self.output_names or ["output"]
         self.build(y_pred)
         preds = _flat_pred(y_pred, names)
@@ -124,7 +126,11 @@ class CompileLoss:
                 raise ValueError(
                     f"Model '{self.model_name}': output '{names[i]}' has a loss but no target was given "
                     f"for it. Give `y` for every output with a loss, or set its loss to None.")
-            value = self.losses[i](trues[i], preds[i], weights[i]) if weights[i] is not None else self.losses[i](trues[i], preds[i])
+            weight = weights[i]
+            if row_mask is not None:
+                weight = row_padding.loss_weights(weight, row_mask, self.losses[i].reduction,
+                                                  len(preds[i].shape) - 1)
+            value = self.losses[i](trues[i], preds[i], weight) if weight is not None else self.losses[i](trues[i], preds[i])
             if self.loss_weights[i] != 1.0:
                 value = value * self.loss_weights[i]
             out.append((i, value))
@@ -261,8 +267,9 @@ class CompileMetrics:
             out.extend(group)
         return out
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        """Updates every metric with its output's ``(y_true, y_pred)``."""
+    def update_state(self, y_true, y_pred, sample_weight=None, row_mask=None):
+        """Updates every metric with its output's ``(y_true, y_pred)``. ``row_mask`` marks
+        the real rows of a padded batch (padded rows get weight 0)."""
         names = self.output_names or ["output"]
         self.build(y_true, y_pred)
         preds = _flat_pred(y_pred, names)
@@ -271,14 +278,19 @@ class CompileMetrics:
             weights = flatten_outputs(sample_weight, names, "`sample_weight`", self.model_name)
         else:
             weights = [sample_weight] * len(names)
+        masked = None if row_mask is None else row_padding.weight_rows(None, row_mask)
         for i, group in enumerate(self.unweighted):
             for metric in group:
                 if trues[i] is not None:
-                    metric.update_state(trues[i], preds[i])
+                    if masked is None:
+                        metric.update_state(trues[i], preds[i])
+                    else:
+                        metric.update_state(trues[i], preds[i], sample_weight=masked)
         for i, group in enumerate(self.weighted):
             for metric in group:
                 if trues[i] is not None:
-                    metric.update_state(trues[i], preds[i], sample_weight=weights[i])
+                    weight = weights[i] if row_mask is None else row_padding.weight_rows(weights[i], row_mask)
+                    metric.update_state(trues[i], preds[i], sample_weight=weight)
 
     def reset_state(self):
         for metric in self.metrics:

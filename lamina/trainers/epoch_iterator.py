@@ -24,10 +24,13 @@ class EpochIterator:
         get_k: callable returning how many steps to fuse into the next unit.
         prepare: callable ``(n, data, stacked) -> device data`` run on the host thread.
         prefetch: units kept ready ahead of the step (0 runs everything inline).
+        indexed: ``True`` for units of row indices into the adapter's arrays, ``"loop"`` for
+            ``(rows, valid)`` units of any length (see ``ArrayDataAdapter.iter_loop_units``).
+        pad_rows: with ``indexed="loop"``, pad a partial batch to full size.
     """
 
     def __init__(self, adapter, steps_per_epoch=None, get_k=None, prepare=None, prefetch=2,
-                 indexed=False):
+                 indexed=False, pad_rows=False):
         self.adapter = adapter
         self.steps_per_epoch = steps_per_epoch
         self.get_k = get_k or (lambda: 1)
@@ -36,6 +39,7 @@ class EpochIterator:
         self.exhausted = False
         self._warned = False
         self.indexed = indexed
+        self.pad_rows = pad_rows
 
     @property
     def num_steps(self):
@@ -44,8 +48,13 @@ class EpochIterator:
         return self.adapter.num_batches
 
     def _units(self):
-        source = self.adapter.iter_index_units if self.indexed else self.adapter.iter_units
-        for n, data, stacked in source(self.get_k, self.steps_per_epoch):
+        if self.indexed == "loop":
+            source = self.adapter.iter_loop_units(self.get_k, self.steps_per_epoch, pad=self.pad_rows)
+        elif self.indexed:
+            source = self.adapter.iter_index_units(self.get_k, self.steps_per_epoch)
+        else:
+            source = self.adapter.iter_units(self.get_k, self.steps_per_epoch)
+        for n, data, stacked in source:
             yield n, self.prepare(n, data, stacked), stacked
 
     def enumerate_epoch(self):

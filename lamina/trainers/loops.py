@@ -5,6 +5,7 @@ import numpy as np
 from lamina import backend
 from lamina.backend import tree
 from lamina.models import host_split
+from lamina.trainers import row_padding
 from lamina.trainers import state as state_lib
 from lamina.trainers.data_adapters import get_data_adapter, train_validation_split, unpack_x_y_sample_weight
 from lamina.trainers.epoch_iterator import EpochIterator
@@ -20,15 +21,24 @@ def _use_jit(model):
     return bool(model.jit_compile)
 
 
-def make_executor(model, mode):
-    """The backend executor running ``model``'s ``mode`` step (train / test / predict)."""
-    step_fn = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[mode]
+def make_executor(model, mode, row_mask=False):
+    """The backend executor running ``model``'s ``mode`` step (train / test / predict).
+    ``row_mask``: the step takes ``(data, row_mask)`` (batches padded to full size)."""
+    if row_mask:
+        step_fn = row_padding.masked_step(model, mode)
+    else:
+        step_fn = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[mode]
     jit = _use_jit(model)
     key = state_lib.structure_key(model, mode) if jit else None
-    kwargs = dict(cache_key=key, local_cache=model._step_cache.setdefault(mode, {}), jit=jit,
+    if key is not None and row_mask:
+        key = (key, "row_mask")
+    cache_name = mode + ("/row_mask" if row_mask else "")
+    kwargs = dict(cache_key=key, local_cache=model._step_cache.setdefault(cache_name, {}), jit=jit,
                   collect="stack" if mode == "predict" else "last")
     if not backend.step.SUPPORTS_FUSION:
         kwargs["training"] = mode == "train"
+    elif row_mask:
+        kwargs["row_mask"] = True
     _guard_optimizer_builds(model)
     return backend.step.StepExecutor(step_fn, lambda: state_lib.collect_state(model), **kwargs)
 
@@ -64,26 +74,68 @@ class _IndexedRunner:
         return self.executor.run_indexed(n, idx, stacked, self.resident)
 
 
-def _data_pipeline(model, adapter, executor, steps, policy_args):
-    """The StepsPolicy and EpochIterator for ``adapter``: array data goes to the device once
-    and batches are gathered there when the executor supports it."""
+class _LoopRunner(_IndexedRunner):
+    """Runs units of up to ``K`` steps through one compiled loop (any count, one program);
+    a partial batch that is not padded runs on its own."""
+
+    def run(self, n, unit, stacked):
+        if not stacked:
+            return self.executor.run_indexed(n, unit, False, self.resident)
+        rows, valid = unit
+        return self.executor.run_loop(n, rows, valid, self.resident)
+
+
+def _can_keep_resident(model, adapter, jit):
+    """Whether the adapter's arrays can live on the device, batches gathered there."""
     from lamina.trainers.data_adapters.array_adapter import ArrayDataAdapter
 
-    runner = executor
-    indexed = False
-    if (isinstance(adapter, ArrayDataAdapter) and getattr(executor, "supports_resident", False)
-            and getattr(executor, "jit", False) and not host_split.has_host_layers(model)):
-        size = sum(a.nbytes for a in tree.flatten(adapter.arrays()) if a is not None)
-        if size <= _RESIDENT_LIMIT_BYTES:
-            resident = getattr(adapter, "_resident", None)
-            if resident is None:  # validation data is moved once per fit, not every epoch
-                resident = adapter._resident = executor.make_resident(adapter.arrays())
-            runner = _IndexedRunner(executor, resident)
-            indexed = True
-    policy = StepsPolicy(model.steps_per_execution, runner, **policy_args)
-    prepare = (lambda n, idx, stacked: backend.step.convert_batch(idx)) if indexed else _prepare_fn(model, executor)
-    iterator = EpochIterator(adapter, steps, policy.get_k, prepare, indexed=indexed)
-    return policy, iterator
+    if not (jit and isinstance(adapter, ArrayDataAdapter)
+            and getattr(backend.step.StepExecutor, "supports_resident", False)
+            and not host_split.has_host_layers(model)):
+        return False
+    return sum(a.nbytes for a in tree.flatten(adapter.arrays()) if a is not None) <= _RESIDENT_LIMIT_BYTES
+
+
+def _pipeline(model, adapter, mode, steps, policy_args):
+    """The executor, StepsPolicy and EpochIterator for ``adapter``: array data goes to the
+    device once and batches are gathered there when the executor supports it; training and
+    evaluation then run any number of steps through one compiled loop, with a partial last
+    batch padded to full size where the model's rows are independent."""
+    jit = _use_jit(model)
+    resident_ok = _can_keep_resident(model, adapter, jit)
+    loop = resident_ok and mode != "predict"
+    pad = loop and row_padding.can_pad(model, mode)
+    executor = make_executor(model, mode, row_mask=pad)
+    if not resident_ok:
+        policy = StepsPolicy(model.steps_per_execution, executor, **policy_args)
+        return executor, policy, EpochIterator(adapter, steps, policy.get_k, _prepare_fn(model, executor))
+    resident = getattr(adapter, "_resident", None)
+    if resident is None:  # validation data is moved once per fit, not every epoch
+        resident = adapter._resident = executor.make_resident(adapter.arrays())
+    if not loop:
+        runner = _IndexedRunner(executor, resident)
+        policy = StepsPolicy(model.steps_per_execution, runner, **policy_args)
+        prepare = lambda n, idx, stacked: backend.step.convert_batch(idx)  # noqa: E731
+        return executor, policy, EpochIterator(adapter, steps, policy.get_k, prepare, indexed=True)
+    policy = StepsPolicy(model.steps_per_execution, _LoopRunner(executor, resident), loop=True, **policy_args)
+    size = policy.max_k
+
+    def prepare(n, unit, stacked):
+        if stacked:
+            unit = _pad_unit(unit, size)
+        return backend.step.convert_batch(unit)
+
+    iterator = EpochIterator(adapter, steps, policy.get_k, prepare, indexed="loop", pad_rows=pad)
+    return executor, policy, iterator
+
+
+def _pad_unit(unit, size):
+    rows, valid = unit
+    n = rows.shape[0]
+    if n < size:
+        rows = np.concatenate([rows, np.zeros((size - n, rows.shape[1]), rows.dtype)])
+        valid = np.concatenate([valid, np.zeros(size - n, valid.dtype)])
+    return rows, valid
 
 
 def _prepare_fn(model, executor):
@@ -194,8 +246,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     fuse_ok = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
     batch_hooks = _has_batch_hooks(cbs)
     symbolic_build(model, adapter, "train")
-    executor = make_executor(model, "train")
-    policy, iterator = _data_pipeline(model, adapter, executor, steps_per_epoch, dict(
+    executor, policy, iterator = _pipeline(model, adapter, "train", steps_per_epoch, dict(
         allow_fusion=fuse_ok, decision_key=_decision_key(model, "train", adapter), steps_hint=steps))
     model.stop_training = False
     model._fit_executor = executor
@@ -316,10 +367,9 @@ def _check_inputs(model, x):
 # -- evaluate ----------------------------------------------------------------------------
 def _run_evaluation(model, adapter, steps, cbs, verbose, inside_fit=False):
     symbolic_build(model, adapter, "test")
-    executor = make_executor(model, "test")
     test_fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
     hooks = _has_batch_hooks(cbs)
-    policy, iterator = _data_pipeline(model, adapter, executor, steps, dict(
+    executor, policy, iterator = _pipeline(model, adapter, "test", steps, dict(
         allow_fusion=test_fuse, decision_key=_decision_key(model, "test", adapter),
         steps_hint=steps or adapter.num_batches))
     model.reset_metrics()
@@ -403,10 +453,9 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     adapter = get_data_adapter(x, batch_size=batch_size, shuffle=False)
     n = steps if steps is not None else adapter.num_batches
     cbs = _callback_list(model, callbacks, verbose, 1, n, add_history=False)
-    executor = make_executor(model, "predict")
     fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
     hooks = _has_batch_hooks(cbs)
-    policy, iterator = _data_pipeline(model, adapter, executor, steps, dict(
+    executor, policy, iterator = _pipeline(model, adapter, "predict", steps, dict(
         allow_fusion=fuse, decision_key=_decision_key(model, "predict", adapter), steps_hint=n))
     outputs = []
     cbs.on_predict_begin()

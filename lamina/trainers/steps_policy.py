@@ -31,13 +31,18 @@ class StepsPolicy:
         allow_fusion: False when a callback needs every batch or the model has host layers.
         decision_key: hashable key to remember the decision under (or None).
         steps_hint: the number of steps per epoch, when known.
+        loop: the executor runs any number of steps up to ``max_k`` with one compiled
+            program; "auto" then times single steps only and sizes calls from that.
     """
 
-    def __init__(self, setting, executor, allow_fusion=True, decision_key=None, steps_hint=None):
+    def __init__(self, setting, executor, allow_fusion=True, decision_key=None, steps_hint=None,
+                 loop=False):
         self.executor = executor
+        self.loop = loop
         self.decision_key = decision_key
         self.steps_hint = steps_hint
         can_fuse = allow_fusion and getattr(executor, "supports_fusion", False)
+        self._setting_fixed = not (setting == "auto" or setting is None)
         if setting == "auto" or setting is None:
             self.fixed = None if can_fuse else 1
         else:
@@ -51,12 +56,23 @@ class StepsPolicy:
                 if key in _DECISIONS:
                     self.fixed = _DECISIONS[key]
                     break
+        self.max_k = self._max_k(can_fuse)
         self._phase = "single"
         self._single_times = []
         self._fused_times = []
         self._calls = 0
         self.k_candidate = None
         self._balanced_k = None
+
+    def _max_k(self, can_fuse):
+        """The most steps one call may run. It depends on the setting and the epoch's length,
+        not on the decision, so every model of a structure compiles the same program."""
+        if not can_fuse:
+            return 1
+        if self._setting_fixed:
+            return max(1, self._balanced(self.fixed))
+        hint = self.steps_hint or _MAX_K
+        return min(_MAX_K, 1 << max(0, int(hint) - 1).bit_length())
 
     @property
     def deciding(self):
@@ -73,7 +89,8 @@ class StepsPolicy:
     def get_k(self):
         if self.fixed is not None:
             if self._balanced_k is None:
-                self._balanced_k = self._balanced(self.fixed)
+                k = self._balanced(self.fixed)
+                self._balanced_k = self._balanced(min(k, self.max_k)) if self.loop else k
             return self._balanced_k
         if self._phase == "fused":
             return self.k_candidate
@@ -98,7 +115,9 @@ class StepsPolicy:
 
     def _record(self, n, stacked, elapsed):
         self._calls += 1
-        if self._phase == "single" and not stacked:
+        if self.loop:
+            self._record_loop(n, elapsed)
+        elif self._phase == "single" and not stacked:
             self._single_times.append(elapsed)
             if len(self._single_times) >= 5:  # the first call compiled
                 per_step = min(self._single_times[1:])
@@ -117,3 +136,12 @@ class StepsPolicy:
             if len(self._fused_times) >= 3:  # the first fused call compiled
                 fused = min(self._fused_times[1:])
                 self._decide(self.k_candidate if fused < 0.9 * self._single_best else 1)
+
+    def _record_loop(self, n, elapsed):
+        if n != 1:
+            return
+        self._single_times.append(elapsed)
+        if len(self._single_times) >= 4:  # the first call compiled
+            per_step = min(self._single_times[1:])
+            k = min(int(_CALL_TARGET_S / max(per_step, 1e-6)), self.max_k)
+            self._decide(self._balanced(k) if k >= 2 else 1)

@@ -240,11 +240,14 @@ class Trainer:
         Example:
             >>> loss = model.compute_loss(x, y, model(x), training=False)
         """
+        return self._compute_loss(y, y_pred, sample_weight)
+
+    def _compute_loss(self, y, y_pred, sample_weight, row_mask=None):
         total = None
         if self._compile_loss is not None and y is not None:
             self._build_output_trackers(y_pred)
-            batch = _batch_size(y_pred)
-            for i, value in self._compile_loss.per_output(y, y_pred, sample_weight):
+            batch = _batch_size(y_pred) if row_mask is None else _real_rows(row_mask)
+            for i, value in self._compile_loss.per_output(y, y_pred, sample_weight, row_mask=row_mask):
                 tracker = self._output_loss_trackers[i] if self._output_loss_trackers else None
                 if tracker is not None:
                     tracker.update_state(value, sample_weight=batch)
@@ -276,13 +279,17 @@ class Trainer:
         The default computes the loss and its gradients with ``ops.value_and_grad`` and
         applies them with ``self.optimizer.apply_gradients``.
         """
+        return self._train_step_rows(data, None)
+
+    def _train_step_rows(self, data, row_mask):
+        """The default training step; ``row_mask`` marks a padded batch's real rows."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         trainable = self.trainable_variables
         scale = getattr(self.optimizer, "scale_loss", None) if self._auto_scale_loss_enabled() else None
 
         def loss_fn():
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+            loss = self._loss_of(x, y, y_pred, sample_weight, row_mask, training=True)
             scaled = scale(loss) if scale is not None else loss
             return scaled, (loss, y_pred)
 
@@ -293,19 +300,35 @@ class Trainer:
             self.optimizer.apply_gradients(zip(grads, trainable))
         else:
             _, (loss, y_pred) = loss_fn()
-        self._loss_tracker.update_state(loss, sample_weight=_batch_size(y_pred))
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        return self._track_step(loss, x, y, y_pred, sample_weight, row_mask)
+
+    def _loss_of(self, x, y, y_pred, sample_weight, row_mask, training):
+        if row_mask is None:  # through `compute_loss`, which a subclass may override
+            return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+        return self._compute_loss(y, y_pred, sample_weight, row_mask)
+
+    def _track_step(self, loss, x, y, y_pred, sample_weight, row_mask):
+        if row_mask is None:
+            self._loss_tracker.update_state(loss, sample_weight=_batch_size(y_pred))
+            return self.compute_metrics(x, y, y_pred, sample_weight)
+        self._loss_tracker.update_state(loss, sample_weight=_real_rows(row_mask))
+        if self._compile_metrics is not None and y is not None:
+            self._build_compiled_metrics(y, y_pred)
+            self._compile_metrics.update_state(y, y_pred, sample_weight, row_mask=row_mask)
+        return self.get_metrics_result()
 
     def _auto_scale_loss_enabled(self):
         return getattr(self, "_auto_scale_loss", True) and getattr(self.optimizer, "_needs_loss_scaling", False)
 
     def test_step(self, data):
         """One evaluation step on a batch ``data``; returns the logs dict."""
+        return self._test_step_rows(data, None)
+
+    def _test_step_rows(self, data, row_mask):
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
-        self._loss_tracker.update_state(loss, sample_weight=_batch_size(y_pred))
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        loss = self._loss_of(x, y, y_pred, sample_weight, row_mask, training=False)
+        return self._track_step(loss, x, y, y_pred, sample_weight, row_mask)
 
     def predict_step(self, data):
         """The model's outputs for a batch ``data``."""
@@ -394,6 +417,10 @@ def _batch_size(y_pred):
     if not leaves or not hasattr(leaves[0], "shape") or not leaves[0].shape:
         return None
     return ops.shape(leaves[0])[0]
+
+
+def _real_rows(row_mask):
+    return ops.sum(ops.cast(row_mask, "float32"))
 
 
 class _CompiledLoss:

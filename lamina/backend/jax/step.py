@@ -90,17 +90,14 @@ class _Compiled:
         key = ("indexed", stacked, collect)
         fn = self.fused.get(key)
         if fn is None:
-            def gather(resident, idx):
-                return tree.map_structure(lambda a: None if a is None else jnp.take(a, idx, axis=0), resident)
-
             if not stacked:
                 def run(mut_vals, ro_vals, resident, idx):
-                    return self._single(mut_vals, ro_vals, gather(resident, idx))
+                    return self._single(mut_vals, ro_vals, _gather(resident, idx))
             else:
                 inner = self._fused_body(collect)
 
                 def run(mut_vals, ro_vals, resident, idx):
-                    return inner(mut_vals, ro_vals, idx, lambda i: gather(resident, i))
+                    return inner(mut_vals, ro_vals, idx, lambda i: _gather(resident, i))
             fn = self.fused[key] = jax.jit(run, donate_argnums=(0,))
         return fn
 
@@ -123,6 +120,28 @@ class _Compiled:
             return jax.lax.scan(body, tuple(mut_vals), xs)
         return run
 
+    def loop_fn(self, masked):
+        """Up to ``K`` steps in one call on rows of device-resident arrays. The trip count is
+        an argument, so any number of steps up to ``K`` runs the same compiled program.
+        ``masked`` steps also receive a row mask (``row < valid[i]``) for padded batches."""
+        key = ("loop", masked)
+        fn = self.fused.get(key)
+        if fn is None:
+            def run(mut_vals, ro_vals, resident, idx, valid, n):
+                zeros = tree.map_structure(
+                    lambda s: None if s is None else jnp.zeros(s.shape, s.dtype), self.template)
+
+                def body(i, carry):
+                    rows = idx[i]
+                    data = _gather(resident, rows)
+                    if masked:
+                        data = (data, jnp.arange(rows.shape[0]) < valid[i])
+                    return self._single(carry[0], ro_vals, data)
+
+                return jax.lax.fori_loop(0, n, body, (tuple(mut_vals), zeros))
+            fn = self.fused[key] = jax.jit(run, donate_argnums=(0,))
+        return fn
+
     def fused_fn(self, collect):
         fn = self.fused.get(collect)
         if fn is None:
@@ -133,6 +152,10 @@ class _Compiled:
 
             fn = self.fused[collect] = jax.jit(run, donate_argnums=(0,))
         return fn
+
+
+def _gather(resident, rows):
+    return tree.map_structure(lambda a: None if a is None else jnp.take(a, rows, axis=0), resident)
 
 
 def _discover(step_fn, collect_state, data):
@@ -194,13 +217,16 @@ class StepExecutor:
         jit: compile the step; ``False`` runs it eagerly, assigning variables in place.
         collect: ``"last"`` keeps the outputs of the last fused step (logs), ``"stack"``
             keeps every step's outputs (predictions).
+        row_mask: the step takes ``(data, row_mask)``, a boolean mask of the batch's real
+            rows (``run_loop`` pads partial batches to full size).
     """
 
     supports_fusion = True
 
     def __init__(self, step_fn, collect_state, cache_key=None, local_cache=None, jit=True,
-                 collect="last"):
+                 collect="last", row_mask=False):
         self.step_fn = step_fn
+        self.row_mask = row_mask
         self.collect_state = collect_state
         self.cache_key = cache_key
         self.local_cache = local_cache if local_cache is not None else {}
@@ -304,6 +330,23 @@ class StepExecutor:
         self._mut_vals = list(new)
         return out
 
+    def run_loop(self, n, idx, valid, resident):
+        """Runs ``n`` steps on the rows ``idx[:n]`` (shape ``(K, batch)``) of ``resident``;
+        ``valid[i]`` counts the real rows of step ``i`` (the rest are padding)."""
+        if self._compiled is None:
+            b = idx.shape[-1]
+            spec = tree.map_structure(lambda a: None if a is None else jax.ShapeDtypeStruct(
+                (b,) + a.shape[1:], a.dtype), resident)
+            if self.row_mask:
+                spec = (spec, jax.ShapeDtypeStruct((b,), jnp.bool_))
+            self._get_compiled(spec)
+        compiled = self._compiled
+        self._load_state(compiled)
+        fn = compiled.loop_fn(self.row_mask)
+        new, out = fn(tuple(self._mut_vals), self._ro_vals, resident, idx, valid, np.int32(n))
+        self._mut_vals = list(new)
+        return out
+
     def _run_eager(self, n, data, stacked):
         if not stacked:
             return tree.map_structure(_to_array, self.step_fn(data))
@@ -347,6 +390,9 @@ class _Rebound:
 
     def indexed_fn(self, stacked, collect):
         return self._compiled.indexed_fn(stacked, collect)
+
+    def loop_fn(self, masked):
+        return self._compiled.loop_fn(masked)
 
 
 def _indexed(compiled, stacked, collect):

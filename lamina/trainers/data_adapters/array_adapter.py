@@ -120,6 +120,39 @@ class ArrayDataAdapter:
             yield 1, rows.astype("int32"), False
             i += 1
 
+    def iter_loop_units(self, get_k, max_steps=None, pad=False):
+        """Yields ``(n_steps, (rows, valid), True)``: ``rows`` of shape ``(n_steps, batch)``
+        index ``self.arrays()`` and ``valid[i]`` counts step ``i``'s real rows. With ``pad``
+        a partial batch is filled up with copies of its first row; without it, a partial
+        batch comes alone as ``(1, rows, False)``."""
+        order = self._order()
+        b = self.batch_size
+        batches = list(self._batch_order())
+        limit = len(batches) if max_steps is None else min(max_steps, len(batches))
+        i = 0
+        while i < limit:
+            k = max(1, int(get_k()))
+            rows, valid = [], []
+            while i < limit and len(rows) < k:
+                start = batches[i] * b
+                stop = min(start + b, self.num_samples)
+                if stop - start < b and not pad:
+                    break
+                idx = np.arange(start, stop) if order is None else order[start:stop]
+                if stop - start < b:
+                    idx = np.concatenate([idx, np.full(b - (stop - start), idx[0], idx.dtype)])
+                rows.append(idx)
+                valid.append(stop - start)
+                i += 1
+            if rows:
+                yield len(rows), (np.stack(rows).astype("int32"), np.asarray(valid, "int32")), True
+                continue
+            start = batches[i] * b
+            stop = min(start + b, self.num_samples)
+            idx = np.arange(start, stop) if order is None else order[start:stop]
+            yield 1, idx.astype("int32"), False
+            i += 1
+
     def arrays(self):
         """The ``(x, y, sample_weight)`` structure of whole NumPy arrays."""
         return self._structure
