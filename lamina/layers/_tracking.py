@@ -46,7 +46,7 @@ class Trackable:
     def __setattr__(self, name, value):
         object.__setattr__(self, name, value)
         if name[:2] != "__" and isinstance(value, (Trackable, list, tuple, dict)) or getattr(
-                value, "_is_lamina_variable", False):
+                value, "_is_lamina_variable", False) or getattr(value, "_is_lamina_metric", False):
             _version[0] += 1
 
     def _tracked(self):

@@ -245,9 +245,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         valid = ops.not_equal(y_true, ops.cast(ignore_class, ops.dtype(y_true)))
         y_true = ops.where(valid, y_true, ops.zeros_like(y_true))
         y_pred = ops.where(ops.expand_dims(valid, class_axis), y_pred, ops.zeros_like(y_pred))
-    labels = ops.cast(y_true, "int32")
-    one_hot = ops.one_hot(labels, y_pred.shape[class_axis], axis=class_axis, dtype=ops.dtype(y_pred))
-    result = -ops.sum(one_hot * _log_probabilities(y_pred, from_logits, class_axis), axis=class_axis)
+    labels = ops.expand_dims(ops.cast(y_true, "int32"), class_axis)
+    log_probs = _log_probabilities(y_pred, from_logits, class_axis)
+    result = -ops.squeeze(ops.take_along_axis(log_probs, labels, axis=class_axis), class_axis)
     if valid is not None:
         result = ops.where(valid, result, ops.zeros_like(result))
         set_mask(result, valid)

@@ -147,10 +147,11 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     if reduction == "sum":
         return total
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        divisor = ops.cast(ops.sum(sample_weight), total.dtype)
-    else:
-        divisor = _num_elements(values, total.dtype)
-    return divide_no_nan(total, divisor)
+        return divide_no_nan(total, ops.cast(ops.sum(sample_weight), total.dtype))
+    count = 1
+    for d in values.shape:
+        count *= int(d)
+    return total / count if count else ops.zeros_like(total)
 
 
 def apply_mask(sample_weight, mask, dtype, reduction):

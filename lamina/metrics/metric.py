@@ -40,6 +40,8 @@ class Metric:
         3.0
     """
 
+    _is_lamina_metric = True
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "result" in cls.__dict__:

@@ -113,11 +113,14 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             "sparse_categorical_crossentropy: `target` must have one fewer axis than `output`. Received: "
             f"target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}"
         )
-    from lamina.ops import nn as _nn
+    return -_pick_class(_log_probabilities(output, from_logits, axis), target, axis)
 
-    num_classes = output.shape[axis]
-    one_hot = _nn.one_hot(_core.cast(target, "int32"), num_classes, axis=axis, dtype=_core.dtype(output))
-    return -_ops.sum(one_hot * _log_probabilities(output, from_logits, axis), axis=axis)
+
+def _pick_class(values, labels, axis):
+    """``values`` at each label's index along ``axis`` (the labels' shape)."""
+    axis = axis % len(values.shape)
+    labels = _ops.expand_dims(_core.cast(labels, "int32"), axis)
+    return _ops.squeeze(_ops.take_along_axis(values, labels, axis=axis), axis)
 
 
 @symbolic

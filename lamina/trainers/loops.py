@@ -85,11 +85,15 @@ class _LoopRunner(_IndexedRunner):
         return self.executor.run_loop(n, rows, valid, self.resident)
 
 
-def _can_keep_resident(model, adapter, jit):
-    """Whether the adapter's arrays can live on the device, batches gathered there."""
+def _is_array_adapter(adapter):
     from lamina.trainers.data_adapters.array_adapter import ArrayDataAdapter
 
-    if not (jit and isinstance(adapter, ArrayDataAdapter)
+    return isinstance(adapter, ArrayDataAdapter)
+
+
+def _can_keep_resident(model, adapter, jit):
+    """Whether the adapter's arrays can live on the device, batches gathered there."""
+    if not (jit and _is_array_adapter(adapter)
             and getattr(backend.step.StepExecutor, "supports_resident", False)
             and not host_split.has_host_layers(model)):
         return False
@@ -108,7 +112,11 @@ def _pipeline(model, adapter, mode, steps, policy_args):
     executor = make_executor(model, mode, row_mask=pad)
     if not resident_ok:
         policy = StepsPolicy(model.steps_per_execution, executor, **policy_args)
-        return executor, policy, EpochIterator(adapter, steps, policy.get_k, _prepare_fn(model, executor))
+        # Slicing in-memory arrays for an eager step is cheaper than handing batches over
+        # from a thread; datasets and generators (and compiled steps) keep the thread.
+        inline = _is_array_adapter(adapter) and not backend.step.SUPPORTS_FUSION
+        return executor, policy, EpochIterator(adapter, steps, policy.get_k, _prepare_fn(model, executor),
+                                               prefetch=0 if inline else 2)
     resident = getattr(adapter, "_resident", None)
     if resident is None:  # validation data is moved once per fit, not every epoch
         resident = adapter._resident = executor.make_resident(adapter.arrays())
@@ -116,7 +124,7 @@ def _pipeline(model, adapter, mode, steps, policy_args):
         runner = _IndexedRunner(executor, resident)
         policy = StepsPolicy(model.steps_per_execution, runner, **policy_args)
         prepare = lambda n, idx, stacked: backend.step.convert_batch(idx)  # noqa: E731
-        return executor, policy, EpochIterator(adapter, steps, policy.get_k, prepare, indexed=True)
+        return executor, policy, EpochIterator(adapter, steps, policy.get_k, prepare, indexed=True, prefetch=0)
     policy = StepsPolicy(model.steps_per_execution, _LoopRunner(executor, resident), loop=True, **policy_args)
     size = policy.max_k
 
@@ -125,7 +133,7 @@ def _pipeline(model, adapter, mode, steps, policy_args):
             unit = _pad_unit(unit, size)
         return backend.step.convert_batch(unit)
 
-    iterator = EpochIterator(adapter, steps, policy.get_k, prepare, indexed="loop", pad_rows=pad)
+    iterator = EpochIterator(adapter, steps, policy.get_k, prepare, indexed="loop", pad_rows=pad, prefetch=0)
     return executor, policy, iterator
 
 
@@ -184,6 +192,19 @@ def symbolic_build(model, adapter, mode):
     if mode == "train" and model.optimizer is not None and hasattr(model.optimizer, "build"):
         if not getattr(model.optimizer, "built", False) and model.trainable_variables:
             model.optimizer.build(model.trainable_variables)
+
+
+class _StepLogsSwitch:
+    """Eager steps skip building a logs dict every step when nothing reads it (the loop
+    reads the metrics once at the end); compiled steps build them for free."""
+
+    def __init__(self, model, batch_hooks):
+        self.model = model
+        self.previous = getattr(model, "_step_logs", True)
+        model._step_logs = bool(batch_hooks) or backend.step.SUPPORTS_FUSION
+
+    def close(self):
+        self.model._step_logs = self.previous
 
 
 # -- callbacks ---------------------------------------------------------------------------
@@ -255,12 +276,15 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         initial_epoch = model._initial_epoch  # set by BackupAndRestore when resuming
     training_logs = {}
     epoch_logs = {}
+    step_logs = _StepLogsSwitch(model, batch_hooks)
     try:
         for epoch in range(initial_epoch, epochs):
             model.reset_metrics()
             cbs.on_epoch_begin(epoch)
             logs = None
+            ran = False
             for step, n, data, stacked in iterator.enumerate_epoch():
+                ran = True
                 last = step + n - 1
                 if batch_hooks:
                     cbs.on_train_batch_begin(last)
@@ -273,7 +297,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
                 if model.stop_training:
                     break
             executor.sync_to_model()
-            if logs is None:  # the data ran out
+            if not ran:  # the data ran out
                 model.stop_training = True
                 break
             epoch_logs = pythonify_logs(logs if logs is not None else model.get_metrics_result())
@@ -286,6 +310,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             if model.stop_training:
                 break
     finally:
+        step_logs.close()
         executor.finish()
         model._fit_executor = None
     cbs.on_train_end(logs=training_logs)
@@ -375,6 +400,7 @@ def _run_evaluation(model, adapter, steps, cbs, verbose, inside_fit=False):
     model.reset_metrics()
     cbs.on_test_begin()
     logs = None
+    step_logs = _StepLogsSwitch(model, hooks)
     try:
         for step, n, data, stacked in iterator.enumerate_epoch():
             last = step + n - 1
@@ -387,6 +413,7 @@ def _run_evaluation(model, adapter, steps, cbs, verbose, inside_fit=False):
                     logs = pythonify_logs(logs)
                 cbs.on_test_batch_end(last, logs)
     finally:
+        step_logs.close()
         executor.finish()
     logs = pythonify_logs(logs if logs is not None else model.get_metrics_result())
     cbs.on_test_end(logs)

@@ -28,12 +28,25 @@ def find_optimizers(model):
 
 
 def find_attribute_metrics(model):
-    """Metrics held in attributes of ``model`` and its sub-layers (a subclass's own trackers)."""
+    """Metrics held in attributes of ``model`` and its sub-layers (a subclass's own trackers).
+    Remembered until an attribute holding a layer, a container or a metric is set."""
+    from lamina.layers import _tracking
+
+    cache = getattr(model, "__dict__", {}).get("_attribute_metrics")
+    if cache is not None and cache[0] == _tracking._version[0]:
+        return list(cache[1])
+    found = _scan_attribute_metrics(model)
+    if hasattr(model, "__dict__"):
+        object.__setattr__(model, "_attribute_metrics", (_tracking._version[0], tuple(found)))
+    return found
+
+
+def _scan_attribute_metrics(model):
     found = []
     layers = model._flatten_layers() if hasattr(model, "_flatten_layers") else [model]
     for layer in layers:
         for key, value in vars(layer).items():
-            if key.startswith("_compile") or key in ("_loss_tracker", "_output_loss_trackers"):
+            if key.startswith("_compile") or key in ("_loss_tracker", "_output_loss_trackers", "_attribute_metrics"):
                 continue
             items = value if isinstance(value, (list, tuple)) else (value,)
             for item in items:

@@ -32,6 +32,7 @@ class Trainer:
         self._output_loss_trackers = None
         self._compile_config = None
         self._step_cache = {}
+        self._step_logs = True  # False while a loop reads no per-step logs (eager backends)
         self.history = None
 
     # -- compile --------------------------------------------------------------------
@@ -310,7 +311,13 @@ class Trainer:
     def _track_step(self, loss, x, y, y_pred, sample_weight, row_mask):
         if row_mask is None:
             self._loss_tracker.update_state(loss, sample_weight=_batch_size(y_pred))
-            return self.compute_metrics(x, y, y_pred, sample_weight)
+            if getattr(self, "_step_logs", True) or type(self).compute_metrics is not Trainer.compute_metrics:
+                return self.compute_metrics(x, y, y_pred, sample_weight)
+            # The loop reads the metrics once at the end instead of computing logs every step.
+            if self._compile_metrics is not None and y is not None:
+                self._build_compiled_metrics(y, y_pred)
+                self._compile_metrics.update_state(y, y_pred, sample_weight)
+            return None
         self._loss_tracker.update_state(loss, sample_weight=_real_rows(row_mask))
         if self._compile_metrics is not None and y is not None:
             self._build_compiled_metrics(y, y_pred)

@@ -322,6 +322,8 @@ def take_along_axis(x, indices, axis=None):
         x, axis = x.reshape(-1), 0
     axis = axis % x.ndim
     indices = torch.where(indices < 0, indices + x.shape[axis], indices)
+    if indices.ndim == x.ndim and all(a == b for i, (a, b) in enumerate(zip(x.shape, indices.shape)) if i != axis):
+        return torch.gather(x, axis, indices)
     shape = list(torch.broadcast_shapes(tuple(s if i != axis else 1 for i, s in enumerate(x.shape)),
                                         tuple(s if i != axis else 1 for i, s in enumerate(indices.shape))))
     x_shape, i_shape = list(shape), list(shape)
