@@ -75,13 +75,22 @@ class _IndexedRunner:
 
 
 class _LoopRunner(_IndexedRunner):
-    """Runs units of up to ``K`` steps through one compiled loop (any count, one program);
-    a partial batch that is not padded runs on its own."""
+    """Runs ``(rows, valid)`` units: several steps through one compiled loop (any count up
+    to ``size``, one program), or a single step through a loop-free program while the
+    policy times it or has found it faster. A partial batch that is not padded runs alone."""
+
+    def __init__(self, executor, resident):
+        super().__init__(executor, resident)
+        self.policy = None
 
     def run(self, n, unit, stacked):
+        convert = backend.step.convert_batch
         if not stacked:
-            return self.executor.run_indexed(n, unit, False, self.resident)
+            return self.executor.run_indexed(n, convert(unit), False, self.resident)
         rows, valid = unit
+        if n == 1 and not self.policy.loop_active:
+            return self.executor.run_rows(convert(rows[0]), convert(valid[0]), self.resident)
+        rows, valid = convert(_pad_unit(unit, self.policy.max_k))
         return self.executor.run_loop(n, rows, valid, self.resident)
 
 
@@ -125,15 +134,9 @@ def _pipeline(model, adapter, mode, steps, policy_args):
         policy = StepsPolicy(model.steps_per_execution, runner, **policy_args)
         prepare = lambda n, idx, stacked: backend.step.convert_batch(idx)  # noqa: E731
         return executor, policy, EpochIterator(adapter, steps, policy.get_k, prepare, indexed=True, prefetch=0)
-    policy = StepsPolicy(model.steps_per_execution, _LoopRunner(executor, resident), loop=True, **policy_args)
-    size = policy.max_k
-
-    def prepare(n, unit, stacked):
-        if stacked:
-            unit = _pad_unit(unit, size)
-        return backend.step.convert_batch(unit)
-
-    iterator = EpochIterator(adapter, steps, policy.get_k, prepare, indexed="loop", pad_rows=pad, prefetch=0)
+    runner = _LoopRunner(executor, resident)
+    policy = runner.policy = StepsPolicy(model.steps_per_execution, runner, loop=True, **policy_args)
+    iterator = EpochIterator(adapter, steps, policy.get_k, None, indexed="loop", pad_rows=pad, prefetch=0)
     return executor, policy, iterator
 
 

@@ -5,6 +5,7 @@ import time
 _DECISIONS = {}
 _CALL_TARGET_S = 0.01  # a fused call of ~10 ms makes dispatch overhead negligible
 _MAX_K = 64
+_LOOP_CALL_TARGET_S = 0.25
 
 
 def clear_decisions():
@@ -137,11 +138,41 @@ class StepsPolicy:
                 fused = min(self._fused_times[1:])
                 self._decide(self.k_candidate if fused < 0.9 * self._single_best else 1)
 
+    @property
+    def loop_active(self):
+        """Whether steps go through the compiled loop (else one loop-free step per call)."""
+        if self.fixed is not None:
+            return self.fixed >= 2
+        return self._phase != "plain"
+
     def _record_loop(self, n, elapsed):
-        if n != 1:
-            return
-        self._single_times.append(elapsed)
-        if len(self._single_times) >= 4:  # the first call compiled
-            per_step = min(self._single_times[1:])
-            k = min(int(_CALL_TARGET_S / max(per_step, 1e-6)), self.max_k)
-            self._decide(self._balanced(k) if k >= 2 else 1)
+        """The loop program first runs single steps, then calls of ``k`` steps (``k`` sized
+        for a quarter second, at least 2). When that amortizes a call's fixed cost the loop
+        wins outright; when it does not (long steps) the loop-free program is timed too,
+        since XLA's CPU convolutions run many times slower inside a loop, and the faster
+        way per step wins."""
+        if self._phase == "single":  # loop calls of one step
+            if n != 1:
+                return
+            self._single_times.append(elapsed)
+            if len(self._single_times) >= 3:  # the first call compiled
+                per_step = self._single_best = min(self._single_times[1:])
+                if self.max_k < 2:
+                    self._decide(1)
+                    return
+                k = min(self.max_k, max(2, int(_LOOP_CALL_TARGET_S / max(per_step, 1e-6))))
+                self.k_candidate = max(2, self._balanced(k))
+                self._phase = "fused"
+        elif self._phase == "fused" and n == self.k_candidate:
+            self._fused_times.append(elapsed / n)
+            if len(self._fused_times) >= 2:
+                self._fused_best = min(self._fused_times)
+                if self._fused_best < 0.7 * self._single_best:
+                    self._decide(self.k_candidate)
+                else:
+                    self._phase, self._plain_times = "plain", []
+        elif self._phase == "plain" and n == 1:  # loop-free single steps
+            self._plain_times.append(elapsed)
+            if len(self._plain_times) >= 3:  # the first call compiled
+                plain = min(self._plain_times[1:])
+                self._decide(self.k_candidate if self._fused_best < 0.95 * plain else 1)

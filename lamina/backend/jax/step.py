@@ -147,6 +147,20 @@ class _Compiled:
             fn = self.fused[key] = jax.jit(run, donate_argnums=(0,))
         return fn
 
+    def rows_fn(self, masked):
+        """One step on rows of device-resident arrays, outside any loop (XLA's CPU
+        convolutions run many times slower inside a loop); ``masked`` as in ``loop_fn``."""
+        key = ("rows", masked)
+        fn = self.fused.get(key)
+        if fn is None:
+            def run(mut_vals, ro_vals, resident, rows, valid):
+                data = _gather(resident, rows)
+                if masked:
+                    data = (data, jnp.arange(rows.shape[0]) < valid)
+                return self._single(mut_vals, ro_vals, data)
+            fn = self.fused[key] = jax.jit(run, donate_argnums=(0,))
+        return fn
+
     def fused_fn(self, collect):
         fn = self.fused.get(collect)
         if fn is None:
@@ -424,19 +438,29 @@ class StepExecutor:
     def run_loop(self, n, idx, valid, resident):
         """Runs ``n`` steps on the rows ``idx[:n]`` (shape ``(K, batch)``) of ``resident``;
         ``valid[i]`` counts the real rows of step ``i`` (the rest are padding)."""
-        if self._compiled is None:
-            b = idx.shape[-1]
-            spec = tree.map_structure(lambda a: None if a is None else jax.ShapeDtypeStruct(
-                (b,) + a.shape[1:], a.dtype), resident)
-            if self.row_mask:
-                spec = (spec, jax.ShapeDtypeStruct((b,), jnp.bool_))
-            self._get_compiled(spec)
-        compiled = self._compiled
+        compiled = self._compiled_for_rows(idx.shape[-1], resident)
         self._load_state(compiled)
         fn = compiled.loop_fn(self.row_mask)
         new, out = fn(tuple(self._mut_vals), self._ro_vals, resident, idx, valid, np.int32(n))
         self._mut_vals = list(new)
         return out
+
+    def run_rows(self, rows, valid, resident):
+        """Runs one step on the rows ``rows`` of ``resident``, ``valid`` of them real."""
+        compiled = self._compiled_for_rows(rows.shape[-1], resident)
+        self._load_state(compiled)
+        new, out = compiled.rows_fn(self.row_mask)(tuple(self._mut_vals), self._ro_vals, resident, rows, valid)
+        self._mut_vals = list(new)
+        return out
+
+    def _compiled_for_rows(self, batch, resident):
+        if self._compiled is None:
+            spec = tree.map_structure(lambda a: None if a is None else jax.ShapeDtypeStruct(
+                (batch,) + a.shape[1:], a.dtype), resident)
+            if self.row_mask:
+                spec = (spec, jax.ShapeDtypeStruct((batch,), jnp.bool_))
+            self._get_compiled(spec)
+        return self._compiled
 
     def _run_eager(self, n, data, stacked):
         if not stacked:
@@ -484,6 +508,9 @@ class _Rebound:
 
     def loop_fn(self, masked):
         return self._compiled.loop_fn(masked)
+
+    def rows_fn(self, masked):
+        return self._compiled.rows_fn(masked)
 
 
 def _indexed(compiled, stacked, collect):
