@@ -1,5 +1,5 @@
 """S4 convnet training step (batch 64, 28x28x1; Conv2D 16/32, pooling, Conv2D 32/16):
-lamina vs Keras 3 vs a hand-written torch loop (on JAX: vs a jitted JAX step)."""
+lamina vs Keras 3 vs a hand-written torch loop. Each is the best of three 2-epoch runs."""
 
 import sys
 
@@ -21,8 +21,10 @@ model = K.Sequential([K.Input((28, 28, 1)), L.Conv2D(16, 3, activation="relu"), 
 model.compile(optimizer="rmsprop", loss="mse")
 y = x.reshape(len(x), 784)
 model.fit(x, y, batch_size=64, epochs=1, verbose=0)
-t = time.perf_counter(); model.fit(x, y, batch_size=64, epochs=2, verbose=0)
-print("RESULT " + json.dumps({{"step": (time.perf_counter() - t) / 40}}))
+best = float("inf")
+for _ in range(3):  # best of three: the machine is noisy
+    t = time.perf_counter(); model.fit(x, y, batch_size=64, epochs=2, verbose=0); best = min(best, time.perf_counter() - t)
+print("RESULT " + json.dumps({{"step": best / 40}}))
 """
 
 RAW_TORCH = SETUP + """
@@ -37,8 +39,10 @@ def epoch():
     for i in range(0, len(x), 64):
         opt.zero_grad(); loss = ((net(xt[i:i + 64]) - yt[i:i + 64]) ** 2).mean(); loss.backward(); opt.step()
 epoch()
-t = time.perf_counter(); epoch(); epoch()
-print("RESULT " + json.dumps({"step": (time.perf_counter() - t) / 40}))
+best = float("inf")
+for _ in range(3):
+    t = time.perf_counter(); epoch(); epoch(); best = min(best, time.perf_counter() - t)
+print("RESULT " + json.dumps({"step": best / 40}))
 """
 
 
