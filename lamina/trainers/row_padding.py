@@ -16,8 +16,9 @@ keeps the unpadded partial batch.
 
 from lamina import ops
 
-# Layers whose output for one row depends on other rows of the batch, in training only.
-_TRAINING_COUPLED = {"BatchNormalization", "ActivityRegularization"}
+# Layers whose loss depends on the batch's size (besides those marked `_mixes_batch_rows`,
+# whose outputs for one row depend on other rows while training).
+_TRAINING_COUPLED = {"ActivityRegularization"}
 # Layers that run user code or arbitrary ops (their row independence is unknown).
 _OPAQUE = {"Lambda", "OpLayer", "TorchModuleWrapper", "JaxLayer", "FlaxLayer"}
 # Losses computed over the whole batch at once.
@@ -41,7 +42,8 @@ def _layers_ok(model, training):
         return False  # a subclassed model's `call` is user code
     for layer in model._flatten_layers(include_self=False):
         name = type(layer).__name__
-        if not _ours(layer) or name in _OPAQUE or (training and name in _TRAINING_COUPLED):
+        coupled = name in _TRAINING_COUPLED or getattr(layer, "_mixes_batch_rows", False)
+        if not _ours(layer) or name in _OPAQUE or (training and coupled):
             return False
         if getattr(layer, "activity_regularizer", None) is not None or getattr(layer, "stateful", False):
             return False

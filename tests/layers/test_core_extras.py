@@ -102,3 +102,22 @@ def test_wrapper_base_builds_inner_and_round_trips():
     with lamina.saving.custom_object_scope({"Twice": Twice}):
         clone = Twice.from_config(w.get_config())
     assert isinstance(clone.layer, layers.Dense) and clone.layer.units == 4
+
+
+def test_time_distributed_batch_normalization_matches_keras_per_step_statistics():
+    # Keras 3 calls the wrapped layer once per time step, so BatchNormalization normalizes
+    # each step with that step's batch statistics and updates its moving mean once per step.
+    from tests.conftest import keras_or_skip
+
+    keras = keras_or_skip()
+    x = _x(4, 3, 5) * np.arange(1, 4, dtype="float32")[None, :, None]
+    ours = layers.TimeDistributed(layers.BatchNormalization(momentum=0.5))
+    theirs = keras.layers.TimeDistributed(keras.layers.BatchNormalization(momentum=0.5))
+    y_ours = _np(ours(x, training=True))
+    y_theirs = np.asarray(keras.ops.convert_to_numpy(theirs(x, training=True)))
+    np.testing.assert_allclose(y_ours, y_theirs, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(_np(ours.layer.moving_mean), keras.ops.convert_to_numpy(theirs.layer.moving_mean),
+                               rtol=1e-5, atol=1e-6)
+    # Inference is row-independent: one merged call gives the same as per-step calls.
+    np.testing.assert_allclose(_np(ours(x, training=False)),
+                               np.asarray(keras.ops.convert_to_numpy(theirs(x, training=False))), rtol=1e-5, atol=1e-5)

@@ -8,7 +8,9 @@ from lamina.layers.layer import _call_signature
 class TimeDistributed(Wrapper):
     """Applies ``layer`` to each step of ``(batch, time, ...)`` inputs with shared weights.
 
-    The batch and time axes are merged into one, so the wrapped layer is called once per batch.
+    The batch and time axes are merged into one, so the wrapped layer is called once per batch;
+    a layer whose rows depend on each other while training (BatchNormalization) is instead
+    called once per step in training, as Keras does, so each step gets its own statistics.
 
     Args:
         layer: the layer to apply to each step.
@@ -42,15 +44,24 @@ class TimeDistributed(Wrapper):
     def call(self, inputs, training=None, mask=None):
         shape = tuple(inputs.shape)
         steps = shape[1]
-        merged = ops.reshape(inputs, (-1,) + shape[2:])
-        kwargs = {}
         signature = _call_signature(type(self.layer))
-        if signature["training"]:
-            kwargs["training"] = training
-        if signature["mask"] and mask is not None:
+        kwargs = {"training": training} if signature["training"] else {}
+        use_mask = signature["mask"] and mask is not None
+        if training and steps is not None and self._mixes_rows():
+            outputs = []
+            for t in range(steps):
+                if use_mask:
+                    kwargs["mask"] = mask[:, t]
+                outputs.append(self.layer(inputs[:, t], **kwargs))
+            return ops.stack(outputs, axis=1)
+        merged = ops.reshape(inputs, (-1,) + shape[2:])
+        if use_mask:
             kwargs["mask"] = ops.reshape(mask, (-1,) + tuple(mask.shape[2:]))
         out = self.layer(merged, **kwargs)
         return ops.reshape(out, (-1, steps) + tuple(out.shape[1:]))
+
+    def _mixes_rows(self):
+        return any(getattr(layer, "_mixes_batch_rows", False) for layer in self.layer._flatten_layers())
 
     def compute_mask(self, inputs, previous_mask):
         return previous_mask

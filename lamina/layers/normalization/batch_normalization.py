@@ -29,6 +29,8 @@ class BatchNormalization(Layer):
         >>> y = bn(lamina.ops.ones((4, 3)), training=True)
     """
 
+    _mixes_batch_rows = True  # in training, each row's output depends on the whole batch
+
     supports_masking = True
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
