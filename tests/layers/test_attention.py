@@ -168,3 +168,24 @@ def test_query_mask_zeroes_attention_of_masked_queries():
         scores = _np(scores)
         np.testing.assert_array_equal(scores[0, :, 3], 0.0)
         np.testing.assert_allclose(scores[0, :, :3].sum(-1), 1.0, rtol=1e-5)
+
+
+def test_functional_multi_head_attention_takes_the_masks_of_its_inputs():
+    # Keras reads the query / value / key masks from the tensors themselves; in a Functional
+    # model the padding mask of an Embedding(mask_zero=True) reaches the attention layer.
+    import lamina
+
+    tokens = np.array([[3, 5, 0, 0], [2, 0, 0, 0]], "int32")
+    inp = lamina.Input((4,), dtype="int32")
+    emb_layer = layers.Embedding(8, 6, mask_zero=True)
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=3)
+    x = emb_layer(inp)
+    model = lamina.Model(inp, mha(x, x))
+    got = np.asarray(lamina.backend.convert_to_numpy(model(tokens)))
+    emb = emb_layer(tokens)
+    mask = tokens != 0
+    expected = np.asarray(lamina.backend.convert_to_numpy(mha(emb, emb, query_mask=mask, value_mask=mask)))
+    plain = ops.convert_to_tensor(np.asarray(lamina.backend.convert_to_numpy(emb)))  # no mask attached
+    unmasked = np.asarray(lamina.backend.convert_to_numpy(mha(plain, plain)))
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(got, unmasked, atol=1e-4)
