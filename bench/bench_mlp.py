@@ -1,6 +1,6 @@
 """S2 MLP epoch (784-64-10, RMSprop, 60,000 x 784 synthetic, batch 64): lamina vs Keras 3 (same
-backend) vs a hand-written loop (JAX lax.scan / torch eager). Times the second epoch (after
-compilation) and the first epoch including it."""
+backend) vs a hand-written loop (JAX lax.scan / torch eager). Times an epoch after compilation
+(the better of two one-epoch fit calls), epochs inside one fit call, and the first epoch."""
 
 import sys
 
@@ -27,7 +27,9 @@ model = K.Model(inputs, K.layers.Dense(10)(h))
 model.compile(loss=K.losses.SparseCategoricalCrossentropy(from_logits=True), optimizer=K.optimizers.RMSprop(),
               metrics=["accuracy"])
 t = time.perf_counter(); model.fit(x, y, batch_size=64, epochs=1, verbose=0); first = time.perf_counter() - t
-t = time.perf_counter(); model.fit(x, y, batch_size=64, epochs=1, verbose=0); second = time.perf_counter() - t
+second = float("inf")
+for _ in range(2):  # the better of two: the machine is noisy
+    t = time.perf_counter(); model.fit(x, y, batch_size=64, epochs=1, verbose=0); second = min(second, time.perf_counter() - t)
 # Epochs after the first inside one fit() call: the per-fit fixed cost (building, copying the
 # data to the device, starting threads) is paid once per call, not per epoch.
 t = time.perf_counter(); model.fit(x, y, batch_size=64, epochs=3, verbose=0); three = time.perf_counter() - t
@@ -61,7 +63,9 @@ def run(p, s):
     xs = jnp.asarray(x[perm].reshape(n, 64, 784)); ys = jnp.asarray(y[perm].reshape(n, 64))
     out = epoch(p, s, xs, ys); jax.block_until_ready(out); return out
 t = time.perf_counter(); params, slots, _ = run(params, slots); first = time.perf_counter() - t
-t = time.perf_counter(); run(params, slots); second = time.perf_counter() - t
+second = float("inf")
+for _ in range(2):
+    t = time.perf_counter(); run(params, slots); second = min(second, time.perf_counter() - t)
 print("RESULT " + json.dumps({"first": first, "epoch": second}))
 """
 
@@ -78,8 +82,16 @@ def run():
         idx = perm[i:i + 64]
         opt.zero_grad(); loss = lossf(net(xt[idx]), yt[idx]); loss.backward(); opt.step()
 t = time.perf_counter(); run(); first = time.perf_counter() - t
-t = time.perf_counter(); run(); second = time.perf_counter() - t
-print("RESULT " + json.dumps({"first": first, "epoch": second}))
+second = float("inf")
+for _ in range(2):
+    t = time.perf_counter(); run(); second = min(second, time.perf_counter() - t)
+# The same loop with subnormal numbers flushed to zero (lamina does this while training):
+# RMSprop's state turns subnormal and slows the CPU kernels of the plain loop.
+torch.set_flush_denormal(True)
+ftz = float("inf")
+for _ in range(2):
+    t = time.perf_counter(); run(); ftz = min(ftz, time.perf_counter() - t)
+print("RESULT " + json.dumps({"first": first, "epoch": second, "epoch_ftz": ftz}))
 """
 
 
@@ -94,7 +106,12 @@ def main():
         if "in_fit" in res:
             rows[name + " epoch in fit"] = res["in_fit"]
         rows[name + " 1st epoch"] = res.get("first", res.get("error"))
-    report(f"S2 MLP epoch, {N}x784, batch 64", rows, ["keras3 epoch", "keras3 epoch in fit", f"raw_{b} epoch"])
+        if "epoch_ftz" in res:
+            rows[name + " epoch, flush-to-zero"] = res["epoch_ftz"]
+    comparisons = ["keras3 epoch", "keras3 epoch in fit", f"raw_{b} epoch"]
+    if "epoch_ftz" in raw:
+        comparisons.append(f"raw_{b} epoch, flush-to-zero")
+    report(f"S2 MLP epoch, {N}x784, batch 64", rows, comparisons)
     return rows
 
 

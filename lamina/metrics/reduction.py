@@ -73,6 +73,12 @@ class Mean(Metric):
         self.count = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="count")
 
     def update_state(self, values, sample_weight=None):
+        if isinstance(sample_weight, (int, float)) and not isinstance(sample_weight, bool):
+            values = ops.cast(ops.convert_to_tensor(values), self.dtype)
+            if len(values.shape) == 0:  # one value with a plain weight (the loss of a batch)
+                self.total.assign_add(values * sample_weight)
+                self.count.assign_add(ops.cast(sample_weight, self.dtype))
+                return
         values, sample_weight = reduce_to_samplewise_values(values, sample_weight, ops.mean, self.dtype)
         self.total.assign_add(ops.sum(values))
         if sample_weight is not None:

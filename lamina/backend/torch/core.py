@@ -31,11 +31,25 @@ def _default_device():
 DEFAULT_DEVICE = _default_device()
 
 
+_RESOLVED = {}  # dtype argument -> torch dtype (the argument's meaning never changes)
+
+
 def to_torch_dtype(dtype):
+    if dtype is not None:
+        try:
+            return _RESOLVED[dtype]
+        except (KeyError, TypeError):
+            pass
     name = dtypes.standardize_dtype(dtype)
     if name == "string":
         raise ValueError("The torch backend has no string tensors; strings stay on the host as NumPy arrays.")
-    return _TORCH_DTYPES[name]
+    resolved = _TORCH_DTYPES[name]
+    if dtype is not None:
+        try:
+            _RESOLVED[dtype] = resolved
+        except TypeError:
+            pass
+    return resolved
 
 
 class Variable(_BaseVariable):
@@ -78,6 +92,11 @@ def is_tensor(x):
 
 
 def convert_to_tensor(x, dtype=None, sparse=None):
+    if isinstance(x, torch.Tensor) and not isinstance(x, Variable):  # the common case, first
+        if dtype is None:
+            return x
+        dtype = to_torch_dtype(dtype)
+        return x if x.dtype == dtype else x.to(dtype)
     if isinstance(x, Variable):
         x = x.value
     if dtype is not None:
