@@ -42,9 +42,9 @@ def _assert_same(a, b):
         np.testing.assert_allclose(wa, wb, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("weighted", [False, True])
-def test_padded_remainder_matches_unpadded(weighted, monkeypatch):
-    fit_kwargs = {"validation_split": 0.2, "shuffle": False}
+@pytest.mark.parametrize("weighted,shuffle", [(False, False), (True, False), (True, "batch"), (False, True)])
+def test_padded_remainder_matches_unpadded(weighted, shuffle, monkeypatch):
+    fit_kwargs = {"validation_split": 0.2, "shuffle": shuffle}
     eval_kwargs = {}
     if weighted:
         fit_kwargs["sample_weight"] = SW
