@@ -64,6 +64,15 @@ class ArrayDataAdapter:
             leaves = [None if a is None else np.take(a, idx, axis=0) for a in self._flat]
         return leaves
 
+    def _epoch_plan(self, max_steps):
+        """This epoch's sample order (None: as stored), batch order and number of steps."""
+        batches = list(self._batch_order())
+        return self._order(), batches, len(batches) if max_steps is None else min(max_steps, len(batches))
+
+    @staticmethod
+    def _rows(order, start, stop):
+        return np.arange(start, stop) if order is None else order[start:stop]
+
     def _pack(self, leaves):
         return tree.pack_sequence_as(self._structure, leaves)
 
@@ -73,10 +82,8 @@ class ArrayDataAdapter:
         ``get_k()`` is asked before each unit how many steps to fuse; stacked units hold
         ``n_steps`` full batches on a new leading axis.
         """
-        order = self._order()
+        order, batches, limit = self._epoch_plan(max_steps)
         b = self.batch_size
-        batches = list(self._batch_order())
-        limit = len(batches) if max_steps is None else min(max_steps, len(batches))
         i = 0
         while i < limit:
             k = max(1, int(get_k()))
@@ -99,10 +106,8 @@ class ArrayDataAdapter:
     def iter_index_units(self, get_k, max_steps=None):
         """Like ``iter_units`` but yields row indices ``(n_steps, indices, stacked)`` into
         ``self.arrays()``, for executors that keep the arrays on the device."""
-        order = self._order()
+        order, batches, limit = self._epoch_plan(max_steps)
         b = self.batch_size
-        batches = list(self._batch_order())
-        limit = len(batches) if max_steps is None else min(max_steps, len(batches))
         i = 0
         while i < limit:
             k = max(1, int(get_k()))
@@ -111,13 +116,10 @@ class ArrayDataAdapter:
                 n = min(k, limit - i, max(0, self.num_full_batches - batches[i]))
             start = batches[i] * b
             if n == k and k > 1:
-                rows = np.arange(start, start + n * b) if order is None else order[start:start + n * b]
-                yield n, rows.astype("int32").reshape(n, b), True
+                yield n, self._rows(order, start, start + n * b).astype("int32").reshape(n, b), True
                 i += n
                 continue
-            stop = min(start + b, self.num_samples)
-            rows = np.arange(start, stop) if order is None else order[start:stop]
-            yield 1, rows.astype("int32"), False
+            yield 1, self._rows(order, start, min(start + b, self.num_samples)).astype("int32"), False
             i += 1
 
     def iter_loop_units(self, get_k, max_steps=None, pad=False):
@@ -125,10 +127,8 @@ class ArrayDataAdapter:
         index ``self.arrays()`` and ``valid[i]`` counts step ``i``'s real rows. With ``pad``
         a partial batch is filled up with copies of its first row; without it, a partial
         batch comes alone as ``(1, rows, False)``."""
-        order = self._order()
+        order, batches, limit = self._epoch_plan(max_steps)
         b = self.batch_size
-        batches = list(self._batch_order())
-        limit = len(batches) if max_steps is None else min(max_steps, len(batches))
         i = 0
         while i < limit:
             k = max(1, int(get_k()))
@@ -138,7 +138,7 @@ class ArrayDataAdapter:
                 stop = min(start + b, self.num_samples)
                 if stop - start < b and not pad:
                     break
-                idx = np.arange(start, stop) if order is None else order[start:stop]
+                idx = self._rows(order, start, stop)
                 if stop - start < b:
                     idx = np.concatenate([idx, np.full(b - (stop - start), idx[0], idx.dtype)])
                 rows.append(idx)
@@ -148,9 +148,7 @@ class ArrayDataAdapter:
                 yield len(rows), (np.stack(rows).astype("int32"), np.asarray(valid, "int32")), True
                 continue
             start = batches[i] * b
-            stop = min(start + b, self.num_samples)
-            idx = np.arange(start, stop) if order is None else order[start:stop]
-            yield 1, idx.astype("int32"), False
+            yield 1, self._rows(order, start, min(start + b, self.num_samples)).astype("int32"), False
             i += 1
 
     def arrays(self):
