@@ -76,7 +76,7 @@ class _IndexedRunner:
 
 class _LoopRunner(_IndexedRunner):
     """Runs ``(rows, valid)`` units: several steps through one compiled loop (any count up
-    to ``size``, one program), or a single step through a loop-free program while the
+    to the policy's ``max_k``, one program), or a single step through a loop-free program while the
     policy times it or has found it faster. A partial batch that is not padded runs alone."""
 
     def __init__(self, executor, resident):
@@ -198,13 +198,15 @@ def symbolic_build(model, adapter, mode):
 
 
 class _StepLogsSwitch:
-    """Eager steps skip building a logs dict every step when nothing reads it (the loop
-    reads the metrics once at the end); compiled steps build them for free."""
+    """Eager default steps skip building a logs dict every step when nothing reads it (the
+    loop reads the metrics once at the end); compiled steps build them for free, and an
+    overridden step (which may use what ``super().train_step`` returns) always gets them."""
 
-    def __init__(self, model, batch_hooks):
+    def __init__(self, model, batch_hooks, mode):
         self.model = model
         self.previous = getattr(model, "_step_logs", True)
-        model._step_logs = bool(batch_hooks) or backend.step.SUPPORTS_FUSION
+        custom = row_padding.overridden(model, mode + "_step")
+        model._step_logs = bool(batch_hooks) or backend.step.SUPPORTS_FUSION or custom
 
     def close(self):
         self.model._step_logs = self.previous
@@ -279,7 +281,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         initial_epoch = model._initial_epoch  # set by BackupAndRestore when resuming
     training_logs = {}
     epoch_logs = {}
-    step_logs = _StepLogsSwitch(model, batch_hooks)
+    step_logs = _StepLogsSwitch(model, batch_hooks, "train")
     try:
         for epoch in range(initial_epoch, epochs):
             model.reset_metrics()
@@ -403,7 +405,7 @@ def _run_evaluation(model, adapter, steps, cbs, verbose, inside_fit=False):
     model.reset_metrics()
     cbs.on_test_begin()
     logs = None
-    step_logs = _StepLogsSwitch(model, hooks)
+    step_logs = _StepLogsSwitch(model, hooks, "test")
     try:
         for step, n, data, stacked in iterator.enumerate_epoch():
             last = step + n - 1

@@ -85,7 +85,8 @@ def _metric_ok(metric):
     return True
 
 
-def _overridden(model, name):
+def overridden(model, name):
+    """Whether ``model``'s class overrides the Trainer's method ``name``."""
     from lamina.trainers.trainer import Trainer
 
     return getattr(type(model), name) is not getattr(Trainer, name)
@@ -94,7 +95,7 @@ def _overridden(model, name):
 def can_pad(model, mode):
     """Whether ``model``'s ``mode`` ("train" / "test") step may run on padded batches."""
     step = {"train": "train_step", "test": "test_step"}.get(mode)
-    if step is None or any(_overridden(model, n) for n in (step, "compute_loss", "compute_metrics")):
+    if step is None or any(overridden(model, n) for n in (step, "compute_loss", "compute_metrics")):
         return False
     if not _layers_ok(model, training=mode == "train"):
         return False

@@ -162,3 +162,19 @@ def test_regularization_and_add_loss_are_in_the_loss():
     shifted = logits - logits.max(axis=1, keepdims=True)
     ce = -(shifted - np.log(np.exp(shifted).sum(1, keepdims=True)))[np.arange(32), y].mean()
     np.testing.assert_allclose(model.evaluate(x, y, batch_size=32, verbose=0), ce + reg, rtol=1e-4)
+
+
+def test_a_subclass_step_gets_the_logs_of_super_train_step():
+    # An overridden step may read what the default step returns, on every backend.
+    class Extra(lamina.Sequential):
+        def train_step(self, data):
+            logs = super().train_step(data)
+            logs = dict(logs)
+            logs["twice_loss"] = logs["loss"] * 2
+            return logs
+
+    model = Extra([layers.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((20, 3), "float32")
+    history = model.fit(x, np.zeros((20, 1), "float32"), batch_size=5, epochs=2, verbose=0)
+    np.testing.assert_allclose(history.history["twice_loss"], 2 * np.asarray(history.history["loss"]), rtol=1e-5)
