@@ -238,11 +238,12 @@ class Layer(_tracking.Trackable):
             if symbolic:
                 from lamina.layers import node
 
-                return node.symbolic_call(self, args, kwargs, explicit_mask)
+                with self._autocast_scope():
+                    return node.symbolic_call(self, args, kwargs, explicit_mask)
             top = _context.call_depth() == 0
             if top:
                 self._clear_losses()
-            with _context.CallContext(training):
+            with _context.CallContext(training), self._autocast_scope():
                 outputs = self.call(*args, **kwargs)
             if self.activity_regularizer is not None:
                 for out in tree.flatten(outputs):
@@ -252,6 +253,13 @@ class Layer(_tracking.Trackable):
                 if mask is not None:
                     _attach_masks(outputs, mask)
         return outputs
+
+    def _autocast_scope(self):
+        """Under a mixed-precision policy, the layer's float variables read in the compute
+        dtype during ``call`` (as Keras does); otherwise whatever scope is active stays."""
+        if self.autocast and self.compute_dtype != self.variable_dtype:
+            return backend.AutocastScope(self.compute_dtype)
+        return _NO_SCOPE
 
     def compute_mask(self, inputs, previous_mask):
         """The mask of the outputs: by default the input mask if ``supports_masking``."""

@@ -460,7 +460,16 @@ def _fast_forward(model):
 
 
 def _weights_version(model):
-    return tuple(id(v) for v in model.variables)
+    """Which variables the model has (recomputed only after an attribute holding a layer,
+    container, variable or metric was set somewhere)."""
+    from lamina.layers import _tracking
+
+    cached = model._step_cache.get("weights_version")
+    if cached is not None and cached[0] == _tracking._version[0]:
+        return cached[1]
+    version = tuple(id(v) for v in model.variables)
+    model._step_cache["weights_version"] = (_tracking._version[0], version)
+    return version
 
 
 def _small_single_batch(x, batch_size):
@@ -478,7 +487,7 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
             and not host_split.has_host_layers(model) and model.built):
         fn = _fast_forward(model)
         if model._step_cache["predict_fast"].get("version") == _weights_version(model):
-            out = fn(backend.step.convert_batch((x,) if isinstance(x, (list, tuple)) else x))
+            out = fn((x,) if isinstance(x, (list, tuple)) else x)
             return tree.map_structure(backend.convert_to_numpy, out)
         model._step_cache.pop("predict_fast", None)
     verbose = _resolve_verbose(verbose)

@@ -58,7 +58,10 @@ def test_initializer_statistics_match_keras(name, shape):
     assert ours.shape == theirs.shape
     np.testing.assert_allclose(ours.mean(), theirs.mean(), atol=0.01)
     np.testing.assert_allclose(ours.std(), theirs.std(), rtol=0.05, atol=1e-3)
-    np.testing.assert_allclose(np.abs(ours).max(), np.abs(theirs).max(), rtol=0.25, atol=1e-3)
+    # The largest magnitude must not exceed Keras's (the scale and any truncation agree). Not
+    # compared the other way: Keras's torch truncated normal now and then returns a value
+    # past its 2-sigma bound (seen: 0.198 against a bound of 0.144), which is not a target.
+    assert np.abs(ours).max() <= np.abs(theirs).max() * 1.25 + 1e-3
 
 
 def test_orthogonal_is_orthogonal():

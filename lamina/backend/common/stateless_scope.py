@@ -83,3 +83,34 @@ class StatelessScope:
     def assigned_variables(self):
         """The variables assigned inside this scope, in first-assignment order."""
         return list(self._assigned.values())
+
+
+class AutocastScope:
+    """Inside, floating variables created with ``autocast=True`` read as ``dtype``: a layer
+    under a mixed-precision policy computes in float16 / bfloat16 while its variables stay
+    float32 (the gradient flows back through the cast).
+
+    Example:
+        >>> v = lamina.Variable([1.0, 2.0])
+        >>> with AutocastScope("float16"):
+        ...     v.value.dtype  # float16
+    """
+
+    def __init__(self, dtype):
+        from lamina.backend.common import dtypes
+
+        self.dtype = None if dtype is None else dtypes.standardize_dtype(dtype)
+        self._previous = None
+
+    def __enter__(self):
+        self._previous = getattr(_state, "autocast", None)
+        _state.autocast = self.dtype
+        return self
+
+    def __exit__(self, *exc):
+        _state.autocast = self._previous
+
+
+def get_autocast_dtype():
+    """The dtype floating variables read as in the current ``AutocastScope`` (or None)."""
+    return getattr(_state, "autocast", None)

@@ -9,7 +9,7 @@ import threading
 import numpy as np
 
 from lamina.backend.common import dtypes, naming
-from lamina.backend.common.stateless_scope import get_stateless_scope
+from lamina.backend.common.stateless_scope import get_autocast_dtype, get_stateless_scope
 
 _path_state = threading.local()
 
@@ -124,6 +124,14 @@ class Variable:
     # -- reading ---------------------------------------------------------------
     @property
     def value(self):
+        value = self._current_value()
+        cast_to = get_autocast_dtype()
+        if cast_to is not None and self._autocast and self._dtype != cast_to and dtypes.is_float_dtype(self._dtype):
+            return self._convert_to_tensor(value, cast_to)
+        return value
+
+    def _current_value(self):
+        """The value in this variable's own dtype (a stateless scope's, if it binds one)."""
         scope = get_stateless_scope()
         if scope is not None:
             value = scope.get_current_value(self)
@@ -150,10 +158,10 @@ class Variable:
         return self
 
     def assign_add(self, value):
-        return self.assign(self.value + self._convert_to_tensor(value, self._dtype))
+        return self.assign(self._current_value() + self._convert_to_tensor(value, self._dtype))
 
     def assign_sub(self, value):
-        return self.assign(self.value - self._convert_to_tensor(value, self._dtype))
+        return self.assign(self._current_value() - self._convert_to_tensor(value, self._dtype))
 
     # -- properties ------------------------------------------------------------
     @property

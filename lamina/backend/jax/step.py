@@ -527,7 +527,8 @@ def block_until_ready(x):
 
 
 def make_forward(fn, variables):
-    """A jitted ``fn(data)`` reading ``variables`` as arguments (for fast ``predict``)."""
+    """A jitted ``fn(data)`` reading ``variables`` as arguments (for fast ``predict``);
+    ``data`` is a structure of NumPy arrays, handed to the compiled call as they are."""
     variables = list(variables)
 
     def pure(values, data):
@@ -537,6 +538,7 @@ def make_forward(fn, variables):
     jitted = jax.jit(pure)
 
     def forward(data):
-        return jitted([v._value for v in variables], data)
+        return jitted([v._value for v in variables], tree.map_structure(
+            lambda a: None if a is None else _host_array(a), data))
 
     return forward

@@ -63,9 +63,8 @@ class Variable(_BaseVariable):
     def _convert_to_tensor(self, value, dtype):
         return convert_to_tensor(value, dtype=dtype)
 
-    @property
-    def value(self):
-        value = _BaseVariable.value.fget(self)
+    def _current_value(self):
+        value = _BaseVariable._current_value(self)
         if getattr(_symbolic, "active", False) and value.device.type != "meta":
             return torch.empty(value.shape, dtype=value.dtype, device="meta")
         return value

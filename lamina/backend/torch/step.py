@@ -106,10 +106,10 @@ def block_until_ready(x):
 
 
 def make_forward(fn, variables):
-    """``fn(data)`` under ``no_grad`` (for fast ``predict``)."""
+    """``fn(data)`` under ``no_grad`` (for fast ``predict``); ``data`` holds NumPy arrays."""
 
     def forward(data):
         with torch.no_grad():
-            return fn(data)
+            return fn(convert_batch(data))
 
     return forward
