@@ -233,10 +233,6 @@ class _SharedRows:
         return self.body.dtype
 
     @property
-    def nbytes(self):
-        return self.body.nbytes + self.head.nbytes
-
-    @property
     def _row_size(self):
         return int(np.prod(self.row_shape, dtype=np.int64)) if self.row_shape else 1
 
@@ -251,9 +247,6 @@ class _SharedRows:
         head = jnp.take(self.head, jnp.minimum(rows, head_rows - 1), axis=0)
         in_head = (rows < head_rows).reshape((-1,) + (1,) * len(self.row_shape))
         return jnp.where(in_head, head, body)
-
-    def __getitem__(self, idx):  # eager use (``run_eagerly``)
-        return self.take(jnp.asarray(idx))
 
     def tree_flatten(self):
         return (self.head, self.body), (self.skip, self.row_shape)
