@@ -9,6 +9,7 @@ Example:
 from lamina.losses.classes import (
     BinaryCrossentropy,
     BinaryFocalCrossentropy,
+    CTC,
     CategoricalCrossentropy,
     CategoricalFocalCrossentropy,
     CategoricalHinge,
@@ -39,6 +40,7 @@ from lamina.losses.functions import (
     categorical_focal_crossentropy,
     categorical_hinge,
     cosine_similarity,
+    ctc,
     dice,
     hinge,
     huber,
@@ -64,13 +66,13 @@ from lamina.losses.loss import Loss, LossFunctionWrapper, reduce_weighted_values
 
 _CLASSES = (
     BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy, CategoricalFocalCrossentropy,
-    CategoricalHinge, CosineSimilarity, Dice, Hinge, Huber, KLDivergence, LogCosh, MeanAbsoluteError,
+    CategoricalHinge, CosineSimilarity, CTC, Dice, Hinge, Huber, KLDivergence, LogCosh, MeanAbsoluteError,
     MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError, Poisson,
     SparseCategoricalCrossentropy, SquaredHinge, Tversky, Loss, LossFunctionWrapper,
 )
 _FUNCTIONS = (
     binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
-    categorical_focal_crossentropy, categorical_hinge, cosine_similarity, dice, hinge, huber,
+    categorical_focal_crossentropy, categorical_hinge, cosine_similarity, ctc, dice, hinge, huber,
     kl_divergence, log_cosh, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
     mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge, tversky,
 )

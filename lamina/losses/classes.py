@@ -336,3 +336,20 @@ class Tversky(_Wrapper):
 
     def __init__(self, alpha=0.5, beta=0.5, reduction=_SUM, name="tversky", axis=None, dtype=None):
         super().__init__(reduction=reduction, name=name, dtype=dtype, alpha=alpha, beta=beta, axis=axis)
+
+
+class CTC(_Wrapper):
+    """Connectionist Temporal Classification loss (``lamina.losses.ctc``), blank class 0.
+
+    Args:
+        reduction, name, dtype: as for ``Loss``.
+
+    Example:
+        >>> lamina.losses.CTC()([[1, 2]], ops.zeros((1, 3, 3)))  # 1.686
+    """
+
+    _fn = staticmethod(F.ctc)
+    _default_name = "ctc"
+
+    def __init__(self, reduction=_SUM, name="ctc", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)

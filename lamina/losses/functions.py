@@ -320,3 +320,35 @@ mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
 kld = KLD = kullback_leibler_divergence = kl_divergence
 logcosh = log_cosh
+
+
+# -- sequences --------------------------------------------------------------------------
+def ctc(y_true, y_pred):
+    """CTC loss of integer label rows against per-frame logits, with class 0 as the blank.
+
+    Every sample uses all ``y_pred.shape[1]`` frames; its label length is the number of
+    non-zero entries of its row (0 pads the rows to one width), as in Keras 3.
+
+    Args:
+        y_true: integer labels, shape ``(batch, max_label_length)``, padded with 0.
+        y_pred: logits, shape ``(batch, max_time, num_classes)``.
+
+    Example:
+        >>> lamina.losses.ctc([[1, 2]], ops.zeros((1, 3, 3)))  # [1.686]
+    """
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.convert_to_tensor(y_true)
+    if len(y_true.shape) != 2:
+        raise ValueError(
+            "ctc: `y_true` must hold integer labels of shape (batch, max_label_length). "
+            f"Received: y_true.shape={tuple(y_true.shape)}"
+        )
+    if len(y_pred.shape) != 3:
+        raise ValueError(
+            "ctc: `y_pred` must hold logits of shape (batch, max_time, num_classes). "
+            f"Received: y_pred.shape={tuple(y_pred.shape)}"
+        )
+    y_true = ops.cast(y_true, "int32")
+    label_length = ops.sum(ops.cast(ops.not_equal(y_true, 0), "int32"), axis=-1)
+    input_length = ops.full_like(label_length, y_pred.shape[1])
+    return ops.ctc_loss(y_true, y_pred, label_length, input_length, mask_index=0)

@@ -5,14 +5,17 @@ Example:
     >>> ops.binary_crossentropy(ops.ones((2,)), ops.full((2,), 0.9))  # [0.105, 0.105]
 """
 
+import numbers
+
 from lamina import backend
+from lamina.backend import nn as _backend_nn
 from lamina.ops import core as _core
 from lamina.ops import numpy as _ops
 from lamina.ops._dispatch import symbolic
 
 __all__ = [
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "moments",
-    "batch_normalization", "normalize", "layer_normalization", "rms_normalization",
+    "batch_normalization", "normalize", "layer_normalization", "rms_normalization", "ctc_loss",
 ]
 
 
@@ -121,6 +124,57 @@ def _pick_class(values, labels, axis):
     axis = axis % len(values.shape)
     labels = _ops.expand_dims(_core.cast(labels, "int32"), axis)
     return _ops.squeeze(_ops.take_along_axis(values, labels, axis=axis), axis)
+
+
+def _check_rank(fn_name, name, x, rank, layout):
+    if len(x.shape) != rank:
+        raise ValueError(
+            f"{fn_name}: `{name}` must have rank {rank}, shape {layout}. "
+            f"Received: {name}.shape={tuple(x.shape)}"
+        )
+
+
+@symbolic
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """Connectionist Temporal Classification loss, one value per sample.
+
+    The negative log-likelihood of each label sequence summed over every frame alignment
+    (repeats merged, blanks removed). A log-softmax is applied to ``output`` first.
+
+    Args:
+        target: integer labels, shape ``(batch, max_label_length)``; only the first
+            ``target_length[i]`` entries of row ``i`` are read.
+        output: logits, shape ``(batch, max_time, num_classes)``.
+        target_length: integer label lengths, shape ``(batch,)``.
+        output_length: integer numbers of valid frames, shape ``(batch,)``.
+        mask_index: the blank class.
+
+    Returns:
+        Losses of shape ``(batch,)`` in ``output``'s float dtype (at least float32).
+
+    Example:
+        >>> logits = ops.zeros((1, 3, 3))
+        >>> ops.ctc_loss([[1, 2]], logits, [2], [3])  # -log(5 / 27) = [1.686]
+    """
+    target = _core.convert_to_tensor(target)
+    output = _float(output)
+    target_length = _core.convert_to_tensor(target_length)
+    output_length = _core.convert_to_tensor(output_length)
+    _check_rank("ctc_loss", "target", target, 2, "(batch, max_label_length)")
+    _check_rank("ctc_loss", "output", output, 3, "(batch, max_time, num_classes)")
+    _check_rank("ctc_loss", "target_length", target_length, 1, "(batch,)")
+    _check_rank("ctc_loss", "output_length", output_length, 1, "(batch,)")
+    sizes = {name: x.shape[0] for name, x in (("target", target), ("output", output),
+             ("target_length", target_length), ("output_length", output_length))}
+    if len({size for size in sizes.values() if size is not None}) > 1:
+        raise ValueError(f"ctc_loss: all arguments must share the batch size. Received batch sizes: {sizes}")
+    num_classes = output.shape[-1]
+    if not isinstance(mask_index, numbers.Integral) or mask_index < 0 or (num_classes is not None and mask_index >= num_classes):
+        raise ValueError(
+            f"ctc_loss: `mask_index` must be an integer class index in [0, {num_classes}). "
+            f"Received: mask_index={mask_index!r}"
+        )
+    return _backend_nn.ctc_loss(target, output, target_length, output_length, mask_index=mask_index)
 
 
 @symbolic

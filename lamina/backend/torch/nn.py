@@ -85,3 +85,13 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
     if axis != -1:
         out = torch.movedim(out, -1, axis)
     return out
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    output = convert_to_tensor(output)
+    output = output.to(torch.promote_types(output.dtype, torch.float32))
+    log_probs = torch.log_softmax(output, dim=-1).transpose(0, 1)  # (time, batch, classes)
+    target = convert_to_tensor(target).to(torch.int64)
+    target_length = convert_to_tensor(target_length).to(torch.int64)
+    output_length = convert_to_tensor(output_length).to(torch.int64)
+    return F.ctc_loss(log_probs, target, output_length, target_length, blank=mask_index, reduction="none")
