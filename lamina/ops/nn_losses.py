@@ -16,6 +16,7 @@ from lamina.ops._dispatch import symbolic
 __all__ = [
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "moments",
     "batch_normalization", "normalize", "layer_normalization", "rms_normalization", "ctc_loss",
+    "ctc_decode",
 ]
 
 
@@ -175,6 +176,90 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
             f"Received: mask_index={mask_index!r}"
         )
     return _backend_nn.ctc_loss(target, output, target_length, output_length, mask_index=mask_index)
+
+
+_CTC_STRATEGIES = ("greedy", "beam_search")
+
+
+def _check_positive_int(name, value):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"ctc_decode: `{name}` must be a positive integer. Received: {name}={value!r}")
+
+
+@symbolic
+def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
+               merge_repeated=True, mask_index=0):
+    """Decodes CTC frame scores into label sequences.
+
+    ``"greedy"`` takes the best class of each valid frame, merges repeats (when
+    ``merge_repeated``) and drops the blank; its score is minus the sum of those frames'
+    best values of ``inputs``. ``"beam_search"`` runs a prefix beam search over
+    ``log_softmax(inputs)`` (repeats always merge) and scores each sequence by its
+    log-probability. The search runs on the host: it is not differentiable.
+
+    Args:
+        inputs: frame scores (logits or log-probabilities), shape
+            ``(batch, max_time, num_classes)``.
+        sequence_lengths: integer numbers of valid frames, shape ``(batch,)``.
+        strategy: ``"greedy"`` or ``"beam_search"``.
+        beam_width: prefixes kept after each frame (beam search).
+        top_paths: sequences returned per sample (beam search; greedy returns one).
+        merge_repeated: merge repeated labels of adjacent frames (greedy).
+        mask_index: the blank class (``None``: the last class).
+
+    Returns:
+        ``(labels, scores)``: int32 labels of shape ``(top_paths, batch, max_time)``
+        padded with -1, and scores of shape ``(batch, top_paths)``, best first.
+
+    Example:
+        >>> frames = ops.one_hot([[1, 1, 0, 1, 2]], 3)  # a, a, blank, a, b
+        >>> labels, scores = ops.ctc_decode(frames, [5])  # labels[0] = [[1, 1, 2, -1, -1]]
+    """
+    inputs = _float(inputs)
+    sequence_lengths = _core.convert_to_tensor(sequence_lengths)
+    _check_rank("ctc_decode", "inputs", inputs, 3, "(batch, max_time, num_classes)")
+    _check_rank("ctc_decode", "sequence_lengths", sequence_lengths, 1, "(batch,)")
+    batch, num_classes = inputs.shape[0], inputs.shape[-1]
+    if batch is not None and sequence_lengths.shape[0] is not None and batch != sequence_lengths.shape[0]:
+        raise ValueError(
+            "ctc_decode: `inputs` and `sequence_lengths` must share the batch size. Received: "
+            f"inputs.shape={tuple(inputs.shape)}, sequence_lengths.shape={tuple(sequence_lengths.shape)}"
+        )
+    if strategy not in _CTC_STRATEGIES:
+        raise ValueError(f"ctc_decode: `strategy` must be one of {_CTC_STRATEGIES}. Received: strategy={strategy!r}")
+    if mask_index is None and num_classes is not None:
+        mask_index = num_classes - 1
+    if not isinstance(mask_index, numbers.Integral) or mask_index < 0 or (num_classes is not None and mask_index >= num_classes):
+        raise ValueError(
+            f"ctc_decode: `mask_index` must be an integer class index in [0, {num_classes}). "
+            f"Received: mask_index={mask_index!r}"
+        )
+    if strategy == "greedy":
+        return _ctc_greedy_decode(inputs, sequence_lengths, merge_repeated, int(mask_index))
+    _check_positive_int("beam_width", beam_width)
+    _check_positive_int("top_paths", top_paths)
+    if top_paths > beam_width:
+        raise ValueError(
+            "ctc_decode: `top_paths` must be at most `beam_width`. "
+            f"Received: top_paths={top_paths}, beam_width={beam_width}"
+        )
+    return _backend_nn.ctc_beam_search_decode(inputs, sequence_lengths, int(beam_width), int(top_paths), int(mask_index))
+
+
+def _ctc_greedy_decode(inputs, sequence_lengths, merge_repeated, mask_index):
+    max_time = inputs.shape[1]
+    time = _ops.expand_dims(_ops.arange(max_time, dtype="int32"), 0)
+    valid = time < _ops.expand_dims(_core.cast(sequence_lengths, "int32"), 1)
+    best = _ops.where(valid, _core.cast(_ops.argmax(inputs, axis=-1), "int32"), mask_index)
+    scores = _ops.where(valid, _ops.max(inputs, axis=-1), 0.0)
+    if merge_repeated:
+        previous = _ops.pad(best[:, :-1], ((0, 0), (1, 0)), constant_values=-1)
+        best = _ops.where(best == previous, mask_index, best)
+    keep = best != mask_index
+    # Kept labels move to the front in time order; the dropped frames become -1 padding.
+    order = _ops.argsort(_ops.where(keep, time, max_time), axis=-1)
+    labels = _ops.take_along_axis(_ops.where(keep, best, -1), order, axis=-1)
+    return _ops.expand_dims(labels, 0), -_ops.sum(scores, axis=1, keepdims=True)
 
 
 @symbolic

@@ -2,7 +2,9 @@
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
+from lamina.backend.common import ctc_beam
 from lamina.backend.jax.core import _jax_dtype, convert_to_tensor
 
 
@@ -126,3 +128,19 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     end_label = jnp.take_along_axis(alpha, jnp.maximum(last - 1, 0)[:, None], axis=1)[:, 0]
     end_label = jnp.where(target_length > 0, end_label, log_zero)
     return -jnp.logaddexp(end_blank, end_label)
+
+
+def ctc_beam_search_decode(inputs, sequence_lengths, beam_width, top_paths, mask_index):
+    inputs = convert_to_tensor(inputs)
+    inputs = inputs.astype(jnp.promote_types(inputs.dtype, jnp.float32))
+    sequence_lengths = convert_to_tensor(sequence_lengths).astype(jnp.int32)
+    batch, max_time, _ = inputs.shape
+    result_shapes = (jax.ShapeDtypeStruct((top_paths, batch, max_time), jnp.int32),
+                     jax.ShapeDtypeStruct((batch, top_paths), inputs.dtype))
+
+    def on_host(x, lengths):
+        labels, scores = ctc_beam.beam_search(np.asarray(x), np.asarray(lengths), beam_width, top_paths, mask_index)
+        return labels, scores.astype(x.dtype)
+
+    # A host callback, so the search also runs inside jax.jit.
+    return jax.pure_callback(on_host, result_shapes, inputs, sequence_lengths, vmap_method="sequential")

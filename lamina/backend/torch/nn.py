@@ -3,6 +3,7 @@
 import torch
 import torch.nn.functional as F
 
+from lamina.backend.common import ctc_beam
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 
 
@@ -95,3 +96,13 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     target_length = convert_to_tensor(target_length).to(torch.int64)
     output_length = convert_to_tensor(output_length).to(torch.int64)
     return F.ctc_loss(log_probs, target, output_length, target_length, blank=mask_index, reduction="none")
+
+
+def ctc_beam_search_decode(inputs, sequence_lengths, beam_width, top_paths, mask_index):
+    inputs = convert_to_tensor(inputs)
+    inputs = inputs.to(torch.promote_types(inputs.dtype, torch.float32))
+    sequence_lengths = convert_to_tensor(sequence_lengths)
+    labels, scores = ctc_beam.beam_search(inputs.detach().cpu().numpy(), sequence_lengths.detach().cpu().numpy(),
+                                          beam_width, top_paths, mask_index)
+    return (torch.as_tensor(labels, device=inputs.device),
+            torch.as_tensor(scores, device=inputs.device).to(inputs.dtype))
