@@ -1,6 +1,7 @@
-"""Mean/variance helpers shared by the normalization layers."""
+"""Helpers shared by the normalization layers: moments, the fused scale-and-shift, and the
+learned ``gamma`` / ``beta`` (their options, weights and config)."""
 
-from lamina import ops
+from lamina import constraints, initializers, ops, regularizers
 
 _HALF = ("float16", "bfloat16")
 
@@ -44,3 +45,35 @@ def normalize_axes(layer, axis, ndim):
             )
         out.append(a % ndim)
     return tuple(sorted(out))
+
+
+_AFFINE = {"initializer": initializers, "regularizer": regularizers, "constraint": constraints}
+
+
+def set_affine_options(layer, center, scale, **options):
+    """Stores ``center`` / ``scale`` and the ``beta_*`` / ``gamma_*`` initializers,
+    regularizers and constraints (given by those names) on ``layer``."""
+    layer.center = center
+    layer.scale = scale
+    for name in ("beta", "gamma"):
+        for kind, module in _AFFINE.items():
+            setattr(layer, f"{name}_{kind}", module.get(options[f"{name}_{kind}"]))
+
+
+def build_affine(layer, shape):
+    """Creates ``layer.gamma`` (when ``scale``) and ``layer.beta`` (when ``center``)."""
+    layer.gamma = layer.beta = None
+    for name, wanted in (("gamma", layer.scale), ("beta", layer.center)):
+        if wanted:
+            setattr(layer, name, layer.add_weight(
+                name=name, shape=shape, initializer=getattr(layer, f"{name}_initializer"),
+                regularizer=getattr(layer, f"{name}_regularizer"), constraint=getattr(layer, f"{name}_constraint")))
+
+
+def affine_config(layer):
+    """``center``, ``scale`` and the serialized ``beta_*`` / ``gamma_*`` options."""
+    config = {"center": layer.center, "scale": layer.scale}
+    for name in ("beta", "gamma"):
+        for kind, module in _AFFINE.items():
+            config[f"{name}_{kind}"] = module.serialize(getattr(layer, f"{name}_{kind}"))
+    return config

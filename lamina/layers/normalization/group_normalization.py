@@ -1,9 +1,10 @@
 """GroupNormalization: normalizes groups of channels per sample."""
 
-from lamina import constraints, initializers, ops, regularizers
+from lamina import ops
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.normalization._moments import moments, normalize_axes, scale_and_shift, upcast
+from lamina.layers.normalization._moments import (affine_config, build_affine, moments, normalize_axes,
+                                                  scale_and_shift, set_affine_options, upcast)
 
 
 class GroupNormalization(Layer):
@@ -34,14 +35,10 @@ class GroupNormalization(Layer):
         self.groups = groups
         self.axis = axis
         self.epsilon = float(epsilon)
-        self.center = center
-        self.scale = scale
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_affine_options(self, center, scale, beta_initializer=beta_initializer,
+                           gamma_initializer=gamma_initializer, beta_regularizer=beta_regularizer,
+                           gamma_regularizer=gamma_regularizer, beta_constraint=beta_constraint,
+                           gamma_constraint=gamma_constraint)
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -62,13 +59,7 @@ class GroupNormalization(Layer):
             )
         self._groups = groups
         self._axis = axis
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(name="gamma", shape=(channels,), initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
-        if self.center:
-            self.beta = self.add_weight(name="beta", shape=(channels,), initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        build_affine(self, (channels,))
         # Grouped view: the channel axis becomes (groups, channels // groups).
         self._param_shape = tuple(
             [1] * axis + [groups, channels // groups] + [1] * (ndim - axis - 1))
@@ -98,13 +89,6 @@ class GroupNormalization(Layer):
             "groups": self.groups,
             "axis": self.axis,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **affine_config(self),
         })
         return config

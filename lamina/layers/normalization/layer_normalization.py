@@ -1,8 +1,9 @@
 """Per-sample normalizations: LayerNormalization, RMSNormalization, UnitNormalization."""
 
-from lamina import constraints, initializers, ops, regularizers
+from lamina import ops
 from lamina.layers.layer import Layer
-from lamina.layers.normalization._moments import moments, normalize_axes, scale_and_shift, upcast
+from lamina.layers.normalization._moments import (affine_config, build_affine, moments, normalize_axes,
+                                                  scale_and_shift, set_affine_options, upcast)
 
 
 def _cast_back(y, dtype):
@@ -34,15 +35,11 @@ class LayerNormalization(Layer):
             raise TypeError(f"LayerNormalization: expected an int or a list of ints for `axis`. Received: axis={axis!r}")
         self.axis = axis if isinstance(axis, int) else list(axis)
         self.epsilon = float(epsilon)
-        self.center = center
-        self.scale = scale
         self.rms_scaling = rms_scaling
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_affine_options(self, center, scale, beta_initializer=beta_initializer,
+                           gamma_initializer=gamma_initializer, beta_regularizer=beta_regularizer,
+                           gamma_regularizer=gamma_regularizer, beta_constraint=beta_constraint,
+                           gamma_constraint=gamma_constraint)
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -53,13 +50,7 @@ class LayerNormalization(Layer):
                 f"LayerNormalization layer '{self.name}' needs known sizes on axis {self.axis}. "
                 f"Received input_shape={tuple(input_shape)}"
             )
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(name="gamma", shape=shape, initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
-        if self.center:
-            self.beta = self.add_weight(name="beta", shape=shape, initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        build_affine(self, shape)
         self._broadcast_shape = tuple(input_shape[i] if i in self._axes else 1 for i in range(ndim))
         self._trailing = self._axes == tuple(range(ndim - len(self._axes), ndim))
         self.built = True
@@ -87,15 +78,8 @@ class LayerNormalization(Layer):
         config.update({
             "axis": self.axis,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
             "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **affine_config(self),
         })
         return config
 
