@@ -7,6 +7,7 @@ from lamina.backend import tree
 from lamina.models import host_split
 from lamina.trainers import row_padding
 from lamina.trainers import state as state_lib
+from lamina.trainers import step_key
 from lamina.trainers.data_adapters import get_data_adapter, train_validation_split, unpack_x_y_sample_weight
 from lamina.trainers.epoch_iterator import EpochIterator
 from lamina.trainers.steps_policy import StepsPolicy
@@ -29,7 +30,7 @@ def make_executor(model, mode, row_mask=False):
     else:
         step_fn = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[mode]
     jit = _use_jit(model)
-    key = state_lib.structure_key(model, mode) if jit else None
+    key = step_key.structure_key(model, mode) if jit else None
     if key is not None and row_mask:
         key = (key, "row_mask")
     cache_name = mode + ("/row_mask" if row_mask else "")
@@ -346,7 +347,7 @@ def _is_source(x):
 
 
 def _decision_key(model, mode, adapter):
-    key = state_lib.structure_key(model, "any")
+    key = step_key.structure_key(model, "any")
     if key is None:
         key = ("model", id(model))
     return (key, mode, getattr(adapter, "batch_size", None), backend.backend())

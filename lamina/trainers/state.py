@@ -1,6 +1,4 @@
-"""Finding everything a step reads or writes, and a structural key for sharing compiled steps."""
-
-import json
+"""Finding everything a step reads or writes."""
 
 from lamina.backend import tree
 
@@ -76,53 +74,3 @@ def collect_state(model):
     for metric in model.metrics:
         add(metric.variables)
     return out
-
-
-def _collect_names(config, names):
-    if isinstance(config, dict):
-        name = config.get("name")
-        if isinstance(name, str) and name not in names:
-            names[name] = len(names)
-        for value in config.values():
-            _collect_names(value, names)
-    elif isinstance(config, (list, tuple)):
-        for value in config:
-            _collect_names(value, names)
-    return names
-
-
-def _strip_names(config, names):
-    if isinstance(config, dict):
-        return {k: _strip_names(v, names) for k, v in config.items()}
-    if isinstance(config, (list, tuple)):
-        return [_strip_names(v, names) for v in config]
-    if isinstance(config, str) and config in names:
-        return f"<layer {names[config]}>"
-    return config
-
-
-def structure_key(model, mode):
-    """A description of ``model``'s computation that ignores layer names, or None.
-
-    Only Functional and Sequential models, whose config fully describes the computation,
-    get a key; subclassed models keep their compiled steps to themselves.
-    """
-    from lamina.models.functional import Functional
-    from lamina.models.sequential import Sequential
-
-    if not isinstance(model, (Functional, Sequential)):
-        return None
-    cls = type(model)
-    if cls not in (Functional, Sequential):
-        return None  # a subclass may override train_step or hold extra state
-    try:
-        raw = model.get_config()
-        names = _collect_names(raw, {layer.name: i for i, layer in enumerate(model._flatten_layers())})
-        config = _strip_names(raw, names)
-        compile_config = _strip_names(model._compile_key_config(), names)
-        text = json.dumps([cls.__name__, config, compile_config, mode], sort_keys=True, default=repr)
-    except Exception:
-        return None
-    if "object at 0x" in text:
-        return None  # something printed by identity: not a structural description
-    return text
