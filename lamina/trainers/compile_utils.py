@@ -110,7 +110,9 @@ class CompileLoss:
         return [i for i, loss in enumerate(self.losses) if loss is not None]
 
     def per_output(self, y_true, y_pred, sample_weight=None, row_mask=None):
-        """The weighted loss of each output that has one, as ``[(index, value)]``.
+        """The loss of each output that has one, as ``[(index, loss, weighted_loss)]``:
+        ``loss`` is the output's own loss (what ``<name>_loss`` reports, as in Keras) and
+        ``weighted_loss`` is ``loss_weights[index] * loss`` (what the total adds up).
         ``row_mask`` marks the real rows of a padded batch (see ``row_padding``)."""
         names = self.output_names or ["output"]
         self.build(y_pred)
@@ -131,15 +133,14 @@ class CompileLoss:
                 weight = row_padding.loss_weights(weight, row_mask, self.losses[i].reduction,
                                                   len(preds[i].shape) - 1)
             value = self.losses[i](trues[i], preds[i], weight) if weight is not None else self.losses[i](trues[i], preds[i])
-            if self.loss_weights[i] != 1.0:
-                value = value * self.loss_weights[i]
-            out.append((i, value))
+            weighted = value * self.loss_weights[i] if self.loss_weights[i] != 1.0 else value
+            out.append((i, value, weighted))
         return out
 
     def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
         total = None
-        for _, value in self.per_output(y_true, y_pred, sample_weight):
-            total = value if total is None else total + value
+        for _, _, weighted in self.per_output(y_true, y_pred, sample_weight):
+            total = weighted if total is None else total + weighted
         for extra in regularization_losses or ():
             extra = ops.cast(extra, "float32") if total is None else ops.cast(extra, total.dtype)
             total = extra if total is None else total + extra
