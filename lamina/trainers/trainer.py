@@ -248,11 +248,11 @@ class Trainer:
         if self._compile_loss is not None and y is not None:
             self._build_output_trackers(y_pred)
             batch = _batch_size(y_pred) if row_mask is None else _real_rows(row_mask)
-            for i, value in self._compile_loss.per_output(y, y_pred, sample_weight, row_mask=row_mask):
+            for i, value, weighted in self._compile_loss.per_output(y, y_pred, sample_weight, row_mask=row_mask):
                 tracker = self._output_loss_trackers[i] if self._output_loss_trackers else None
-                if tracker is not None:
+                if tracker is not None:  # each output reports its own loss; the total is weighted
                     tracker.update_state(value, sample_weight=batch)
-                total = value if total is None else total + value
+                total = weighted if total is None else total + weighted
         for extra in self.losses:
             extra = ops.cast(extra, "float32" if total is None else total.dtype)
             total = extra if total is None else total + extra
