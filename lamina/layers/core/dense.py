@@ -1,11 +1,12 @@
 """Dense: ``activation(inputs @ kernel + bias)``."""
 
 from lamina import activations, constraints, initializers, ops, regularizers
+from lamina.layers.core._lora import LoRAMixin
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 
 
-class Dense(Layer):
+class Dense(LoRAMixin, Layer):
     """A densely connected layer applied to the last axis.
 
     Args:
@@ -15,6 +16,10 @@ class Dense(Layer):
         kernel_initializer / bias_initializer: initializers (``glorot_uniform`` / ``zeros``).
         kernel_regularizer / bias_regularizer / activity_regularizer: penalties.
         kernel_constraint / bias_constraint: constraints applied after updates.
+        lora_rank: if set, LoRA is enabled at build (see ``enable_lora``): the kernel is frozen
+            and the layer trains ``kernel + (lora_alpha / lora_rank) * lora_kernel_a @ lora_kernel_b``.
+        lora_alpha: the LoRA scale numerator (default: ``lora_rank``).
+        quantization_config: must be None (lamina has no quantized layers).
 
     Example:
         >>> layer = lamina.layers.Dense(3)
@@ -25,7 +30,7 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
-                 quantization_config=None, **kwargs):
+                 lora_alpha=None, quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Expected a positive integer for units. Received: units={units!r}")
@@ -38,6 +43,7 @@ class Dense(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
+        self._init_lora(lora_rank, lora_alpha, quantization_config)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -47,15 +53,21 @@ class Dense(Layer):
             raise ValueError(
                 f"Dense layer '{self.name}' needs a known last dimension. Received input_shape={input_shape}"
             )
-        self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
+        self._kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
+                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                       constraint=self.kernel_constraint)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=(self.units,), initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
+        self._build_lora()
+
+    @property
+    def kernel(self):
+        """The kernel Variable; with LoRA enabled, the effective (merged) kernel tensor."""
+        return self._lora_effective()
 
     def call(self, inputs):
         x = ops.matmul(inputs, self.kernel)
@@ -79,5 +91,6 @@ class Dense(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._lora_config(),
         })
         return config

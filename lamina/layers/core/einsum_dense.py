@@ -3,6 +3,7 @@
 import re
 
 from lamina import activations, constraints, initializers, ops, regularizers
+from lamina.layers.core._lora import LoRAMixin
 from lamina.layers.layer import Layer
 
 _PLAIN = re.compile(r"^([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$")
@@ -82,7 +83,7 @@ def analyze_einsum(layer_name, equation, bias_axes, input_shape, output_shape):
     return tuple(kernel_shape), None if bias_shape is None else tuple(bias_shape), tuple(out_shape)
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoRAMixin, Layer):
     """A dense layer given by an einsum equation ``"<input>,<kernel>-><output>"``.
 
     Args:
@@ -93,6 +94,8 @@ class EinsumDense(Layer):
         activation: name or function.
         bias_axes: letters of the output spec that get a bias, e.g. ``"c"``; None for no bias.
         kernel_* / bias_*: initializers, regularizers, constraints.
+        lora_rank / lora_alpha: LoRA, as in ``Dense`` (see ``enable_lora``).
+        quantization_config: must be None (lamina has no quantized layers).
 
     Example:
         >>> layer = lamina.layers.EinsumDense("abc,cde->abde", output_shape=(None, 2, 4), bias_axes="de")
@@ -102,7 +105,8 @@ class EinsumDense(Layer):
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
-                 bias_constraint=None, activity_regularizer=None, **kwargs):
+                 bias_constraint=None, activity_regularizer=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.equation = equation
         self.partial_output_shape = tuple(output_shape) if isinstance(output_shape, (list, tuple)) else (output_shape,)
@@ -114,17 +118,24 @@ class EinsumDense(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
+        self._init_lora(lora_rank, lora_alpha, quantization_config)
 
     def build(self, input_shape):
         kernel_shape, bias_shape, self.full_output_shape = analyze_einsum(
             self.name, self.equation, self.bias_axes, input_shape, self.partial_output_shape)
-        self.kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self._kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer=self.kernel_initializer,
+                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
         self.bias = None
         if bias_shape is not None:
             self.bias = self.add_weight(name="bias", shape=bias_shape, initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.built = True
+        self._build_lora()
+
+    @property
+    def kernel(self):
+        """The kernel Variable; with LoRA enabled, the effective (merged) kernel tensor."""
+        return self._lora_effective()
 
     def call(self, inputs):
         x = ops.einsum(self.equation, inputs, self.kernel)
@@ -149,5 +160,6 @@ class EinsumDense(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._lora_config(),
         })
         return config

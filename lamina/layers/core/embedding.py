@@ -1,10 +1,13 @@
 """Embedding: integer ids to dense vectors."""
 
+import warnings
+
 from lamina import backend, constraints, initializers, ops, regularizers
+from lamina.layers.core._lora import LoRAMixin
 from lamina.layers.layer import Layer
 
 
-class Embedding(Layer):
+class Embedding(LoRAMixin, Layer):
     """Maps integer ids in ``[0, input_dim)`` to vectors of size ``output_dim``.
 
     Args:
@@ -12,6 +15,12 @@ class Embedding(Layer):
         output_dim: embedding size.
         embeddings_initializer: defaults to ``uniform`` in ±0.05.
         mask_zero: treat id 0 as padding and emit a mask (then id 0 cannot be a real token).
+        weights: optional initial value of the embeddings (a list holding one array).
+        lora_rank / lora_alpha: LoRA on the embeddings (see ``enable_lora``); the factors are
+            ``lora_embeddings_a`` ``(input_dim, rank)`` and ``lora_embeddings_b`` ``(rank, output_dim)``.
+        quantization_config: must be None (lamina has no quantized layers).
+        input_length: deprecated, as in Keras 3 (it warns); lamina still checks it against the
+            length (axis 1) of the inputs the layer is built for.
 
     Example:
         >>> emb = lamina.layers.Embedding(1000, 64, mask_zero=True)
@@ -20,8 +29,8 @@ class Embedding(Layer):
     """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
-                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, input_length=None,
-                 **kwargs):
+                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, input_length=None, **kwargs):
         super().__init__(**kwargs)
         for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, int) or value <= 0:
@@ -34,15 +43,36 @@ class Embedding(Layer):
         self.mask_zero = mask_zero
         self.supports_masking = mask_zero
         self._pending_weights = weights
+        self._init_lora(lora_rank, lora_alpha, quantization_config)
+        if input_length is not None:
+            warnings.warn(f"Embedding layer '{self.name}': the argument input_length is deprecated in Keras 3; "
+                          f"remove it. lamina only checks it against the inputs' length. Received: "
+                          f"input_length={input_length!r}", stacklevel=2)
+        self.input_length = input_length
+
+    _lora_target = "embeddings"
+    _lora_constraint = "embeddings_constraint"
+    _lora_regularizer = "embeddings_regularizer"
 
     def build(self, input_shape=None):
-        self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer,
-                                          name="embeddings", regularizer=self.embeddings_regularizer,
-                                          constraint=self.embeddings_constraint)
+        length = input_shape[1] if input_shape is not None and len(input_shape) > 1 else None
+        if self.input_length is not None and length is not None and length != self.input_length:
+            raise ValueError(f"Embedding layer '{self.name}': inputs of length {self.input_length} (input_length) "
+                             f"expected. Received: input_shape={tuple(input_shape)}")
+        self._embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
+                                           initializer=self.embeddings_initializer, name="embeddings",
+                                           regularizer=self.embeddings_regularizer,
+                                           constraint=self.embeddings_constraint)
         self.built = True
         if self._pending_weights is not None:
             self.set_weights(self._pending_weights)
             self._pending_weights = None
+        self._build_lora()
+
+    @property
+    def embeddings(self):
+        """The embeddings Variable; with LoRA enabled, the effective (merged) table."""
+        return self._lora_effective()
 
     def call(self, inputs):
         if not backend.is_int_dtype(inputs.dtype):
@@ -67,5 +97,6 @@ class Embedding(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
+            **self._lora_config(),
         })
         return config
