@@ -5,22 +5,29 @@ import math
 from lamina import ops, regularizers
 from lamina.backend import random as _random
 from lamina.backend.common.random_seed import SeedGenerator
-from lamina.layers.attention.multi_head_attention import _ProjectionArgs, combined_attention_mask, masked_softmax
+from lamina.layers.attention.multi_head_attention import (
+    _ProjectionArgs,
+    check_sliding_window,
+    combined_attention_mask,
+    masked_softmax,
+)
 from lamina.layers.layer import Layer
 
 
 class GroupedQueryAttention(_ProjectionArgs, Layer):
     """Grouped-query attention: ``num_query_heads`` query heads over ``num_key_value_heads`` key/value heads.
 
-    Weights (as Keras 3): ``query`` ``(dim, num_query_heads, head_dim)``, ``key`` and
-    ``value`` ``(dim, num_key_value_heads, head_dim)``, ``attention_output``
-    ``(num_query_heads, head_dim, dim)``.
+    Weights (as Keras 3): ``query`` ``(dim, num_query_heads, head_dim)``, ``key``, with
+    ``use_gate`` a ``gate`` ``(dim, num_query_heads, head_dim)``, then ``value``
+    (``key`` and ``value`` are ``(dim, num_key_value_heads, head_dim)``) and
+    ``attention_output`` ``(num_query_heads, head_dim, dim)``.
 
     Args:
         head_dim: size of each head.
         num_query_heads: number of query heads.
         num_key_value_heads: number of key/value heads; must divide ``num_query_heads``.
-        dropout, use_bias, initializers, regularizers, constraints, seed: as ``MultiHeadAttention``.
+        dropout, use_bias, sliding_window, flash_attention, initializers, regularizers,
+        constraints, use_gate, seed: as ``MultiHeadAttention``.
 
     Call arguments: as ``MultiHeadAttention`` (rank-3 inputs); scores are ``(B, heads, T, S)``.
 
@@ -31,9 +38,9 @@ class GroupedQueryAttention(_ProjectionArgs, Layer):
     """
 
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
-                 flash_attention=None, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                 bias_constraint=None, seed=None, **kwargs):
+                 sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, use_gate=False, seed=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         for arg, value in (("head_dim", head_dim), ("num_query_heads", num_query_heads),
                            ("num_key_value_heads", num_key_value_heads)):
@@ -50,6 +57,9 @@ class GroupedQueryAttention(_ProjectionArgs, Layer):
         self.num_repeats = num_query_heads // num_key_value_heads
         self.dropout = dropout
         self.use_bias = use_bias
+        check_sliding_window("GroupedQueryAttention", sliding_window)
+        self.sliding_window = sliding_window
+        self.use_gate = bool(use_gate)
         self.flash_attention = flash_attention
         self.seed = seed
         self._store_projection_args(kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
@@ -70,6 +80,9 @@ class GroupedQueryAttention(_ProjectionArgs, Layer):
                                        query_shape)
         self.key_dense = self._dense("bkm,mvh->bkvh", (None, self.num_key_value_heads, self.head_dim), "vh", "key",
                                      key_shape)
+        if self.use_gate:  # built between key and value, as Keras orders the weights
+            self._gate_dense = self._dense("bqm,muh->bquh", (None, self.num_query_heads, self.head_dim), "uh",
+                                           "gate", query_shape, activation="sigmoid")
         self.value_dense = self._dense("bkm,mvh->bkvh", (None, self.num_key_value_heads, self.head_dim), "vh",
                                        "value", value_shape)
         self.output_dense = self._dense("bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output",
@@ -86,8 +99,9 @@ class GroupedQueryAttention(_ProjectionArgs, Layer):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores=False, training=None, use_causal_mask=False):
         mask = combined_attention_mask(query, value, key, query_mask, value_mask, key_mask, attention_mask,
-                                       use_causal_mask)
+                                       use_causal_mask, self.sliding_window)
         key = value if key is None else key
+        gate = self._gate_dense(query) if self.use_gate else None
         q = self.query_dense(query)
         k = self._repeat_heads(self.key_dense(key))
         v = self._repeat_heads(self.value_dense(value))
@@ -99,7 +113,8 @@ class GroupedQueryAttention(_ProjectionArgs, Layer):
         dropped = scores
         if training and self.dropout > 0:
             dropped = _random.dropout(scores, self.dropout, seed=self.seed_generator)
-        out = self.output_dense(ops.einsum("buqk,bkuh->bquh", dropped, v))
+        attended = ops.einsum("buqk,bkuh->bquh", dropped, v)
+        out = self.output_dense(attended if gate is None else attended * gate)
         return (out, scores) if return_attention_scores else out
 
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
@@ -120,7 +135,7 @@ class GroupedQueryAttention(_ProjectionArgs, Layer):
         config.update({
             "head_dim": self.head_dim, "num_query_heads": self.num_query_heads,
             "num_key_value_heads": self.num_key_value_heads, "dropout": self.dropout, "use_bias": self.use_bias,
-            "flash_attention": self.flash_attention, "seed": self.seed,
+            "use_gate": self.use_gate, "sliding_window": self.sliding_window, "flash_attention": self.flash_attention, "seed": self.seed,
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
         })
         config.update(self._projection_config())

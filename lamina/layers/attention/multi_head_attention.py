@@ -48,8 +48,23 @@ def causal_mask(query_steps, value_steps):
     return ops.expand_dims(ops.greater_equal(rows, cols), 0)
 
 
-def combined_attention_mask(query, value, key, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
-    """ANDs the query/value/key masks, the causal mask and ``attention_mask`` into ``(B, T, S)``."""
+def sliding_window_mask(query_steps, value_steps, window):
+    """``(1, Tq, Tv)`` booleans: query step i sees value steps j with ``|i - j| < window``."""
+    rows = ops.expand_dims(ops.arange(query_steps), 1)
+    cols = ops.expand_dims(ops.arange(value_steps), 0)
+    return ops.expand_dims(ops.less(ops.abs(rows - cols), window), 0)
+
+
+def check_sliding_window(layer_name, sliding_window):
+    if sliding_window is not None and (isinstance(sliding_window, bool) or not isinstance(sliding_window, int)
+                                       or sliding_window <= 0):
+        raise ValueError(f"{layer_name}: expected None or a positive integer for sliding_window. "
+                         f"Received: sliding_window={sliding_window!r}")
+
+
+def combined_attention_mask(query, value, key, query_mask, value_mask, key_mask, attention_mask, use_causal_mask,
+                            sliding_window=None):
+    """ANDs the query/value/key masks, the causal and sliding-window masks and ``attention_mask`` into ``(B, T, S)``."""
     query_mask = query_mask if query_mask is not None else getattr(query, "_keras_mask", None)
     value_mask = value_mask if value_mask is not None else getattr(value, "_keras_mask", None)
     if key_mask is None and key is not None and key is not value:
@@ -61,6 +76,9 @@ def combined_attention_mask(query, value, key, query_mask, value_mask, key_mask,
             auto = m if auto is None else ops.logical_and(auto, m)
     if use_causal_mask:
         m = causal_mask(ops.shape(query)[1], ops.shape(value)[1])
+        auto = m if auto is None else ops.logical_and(auto, m)
+    if sliding_window is not None:
+        m = sliding_window_mask(ops.shape(query)[1], ops.shape(value)[1], sliding_window)
         auto = m if auto is None else ops.logical_and(auto, m)
     if attention_mask is not None:
         attention_mask = ops.cast(attention_mask, "bool")
@@ -97,9 +115,10 @@ class _ProjectionArgs:
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
 
-    def _dense(self, equation, output_shape, bias_axes, name, input_shape):
+    def _dense(self, equation, output_shape, bias_axes, name, input_shape, activation=None):
         layer = EinsumDense(
             equation, output_shape=output_shape, bias_axes=bias_axes if self.use_bias else None, name=name,
+            activation=activation,
             kernel_initializer=self.kernel_initializer.clone() if hasattr(self.kernel_initializer, "clone")
             else self.kernel_initializer,
             bias_initializer=self.bias_initializer.clone() if hasattr(self.bias_initializer, "clone")
@@ -135,17 +154,19 @@ class _ProjectionArgs:
         self.built = True
 
     def get_build_config(self):
+        # Keras's form for a build() with several shape arguments; a missing key shape is left out.
         if self._build_shapes is None:
             return None
-        return {k: None if v is None else list(v) for k, v in self._build_shapes.items()}
+        return {"shapes_dict": {k: list(v) for k, v in self._build_shapes.items() if v is not None}}
 
     def build_from_config(self, config):
         if config and not self.built:
-            shapes = [None if config.get(k) is None else tuple(config[k])
+            shapes = config.get("shapes_dict", config)
+            shapes = [None if shapes.get(k) is None else tuple(shapes[k])
                       for k in ("query_shape", "value_shape", "key_shape")]
             with backend.name_scope(self.name, caller=self):
                 self.build(*shapes)
-            self._build_shapes = dict(config)
+            self._build_shapes = dict(zip(("query_shape", "value_shape", "key_shape"), shapes))
             self.built = True
 
 
@@ -153,8 +174,9 @@ class MultiHeadAttention(_ProjectionArgs, Layer):
     """Multi-head attention: ``num_heads`` scaled dot-product attentions over learned projections.
 
     Weights (as Keras 3): sublayers ``query``, ``key`` (kernels ``(dim, num_heads, key_dim)``),
-    ``value`` (``(dim, num_heads, value_dim)``) and ``attention_output``
-    (``(num_heads, value_dim, out_dim)``), each with a bias when ``use_bias``.
+    with ``use_gate`` a ``gate`` (``(dim, num_heads, value_dim)``), then ``value``
+    (``(dim, num_heads, value_dim)``) and ``attention_output`` (``(num_heads, value_dim, out_dim)``),
+    each with a bias when ``use_bias``.
 
     Args:
         num_heads: number of attention heads.
@@ -164,8 +186,15 @@ class MultiHeadAttention(_ProjectionArgs, Layer):
         use_bias: whether the projections have biases.
         output_shape: the output's last dims (default: the query's last dim).
         attention_axes: the axes attention runs over (default: all but batch, heads, features).
+        sliding_window: if set, query step i attends only to key steps j with
+            ``|i - j| < sliding_window`` (a symmetric band; with ``use_causal_mask`` a causal window).
+        flash_attention: ``None`` or a bool, kept in the config. lamina computes the same
+            attention either way.
         kernel_initializer, bias_initializer, kernel/bias_regularizer, activity_regularizer,
         kernel/bias_constraint: for the projections.
+        use_gate: gated attention (Qiu et al., 2025): a sigmoid projection of the query, one
+            value per head and value unit, multiplies the attention output before the
+            output projection.
         seed: seed for the dropout.
 
     Call arguments: ``query (B, T, dim)``, ``value (B, S, dim)``, ``key`` (default value),
@@ -181,9 +210,9 @@ class MultiHeadAttention(_ProjectionArgs, Layer):
     """
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
-                 attention_axes=None, flash_attention=None, kernel_initializer="glorot_uniform",
+                 attention_axes=None, sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, seed=None, **kwargs):
+                 kernel_constraint=None, bias_constraint=None, use_gate=False, seed=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         for arg, value in (("num_heads", num_heads), ("key_dim", key_dim)):
             if not isinstance(value, int) or value <= 0:
@@ -201,6 +230,9 @@ class MultiHeadAttention(_ProjectionArgs, Layer):
         if isinstance(attention_axes, int):
             attention_axes = (attention_axes,)
         self.attention_axes = None if attention_axes is None else tuple(attention_axes)
+        check_sliding_window("MultiHeadAttention", sliding_window)
+        self.sliding_window = sliding_window
+        self.use_gate = bool(use_gate)
         self.flash_attention = flash_attention
         self.seed = seed
         self._store_projection_args(kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
@@ -223,6 +255,10 @@ class MultiHeadAttention(_ProjectionArgs, Layer):
         eq, bias_axes, rank = projection_equation(len(key_shape) - 1, 1, 2)
         self.key_dense = self._dense(eq, [None] * (rank - 3) + [self.num_heads, self.key_dim], bias_axes,
                                      "key", key_shape)
+        if self.use_gate:  # built between key and value, as Keras orders the weights
+            eq, bias_axes, rank = projection_equation(q_rank - 1, 1, 2)
+            self._gate_dense = self._dense(eq, [None] * (rank - 3) + [self.num_heads, self.value_dim], bias_axes,
+                                           "gate", query_shape, activation="sigmoid")
         eq, bias_axes, rank = projection_equation(len(value_shape) - 1, 1, 2)
         self.value_dense = self._dense(eq, [None] * (rank - 3) + [self.num_heads, self.value_dim], bias_axes,
                                        "value", value_shape)
@@ -241,8 +277,9 @@ class MultiHeadAttention(_ProjectionArgs, Layer):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores=False, training=None, use_causal_mask=False):
         mask = combined_attention_mask(query, value, key, query_mask, value_mask, key_mask, attention_mask,
-                                       use_causal_mask)
+                                       use_causal_mask, self.sliding_window)
         key = value if key is None else key
+        gate = self._gate_dense(query) if self.use_gate else None
         q = self.query_dense(query)
         k = self.key_dense(key)
         v = self.value_dense(value)
@@ -256,7 +293,8 @@ class MultiHeadAttention(_ProjectionArgs, Layer):
         dropped = scores
         if training and self.dropout > 0:
             dropped = _random.dropout(scores, self.dropout, seed=self.seed_generator)
-        out = self.output_dense(ops.einsum(self._combine_equation, dropped, v))
+        attended = ops.einsum(self._combine_equation, dropped, v)
+        out = self.output_dense(attended if gate is None else attended * gate)
         return (out, scores) if return_attention_scores else out
 
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
@@ -279,9 +317,10 @@ class MultiHeadAttention(_ProjectionArgs, Layer):
         config = super().get_config()
         config.update({
             "num_heads": self.num_heads, "key_dim": self.key_dim, "value_dim": self.value_dim,
-            "dropout": self.dropout, "use_bias": self.use_bias,
+            "dropout": self.dropout, "use_bias": self.use_bias, "use_gate": self.use_gate,
             "output_shape": None if self._output_shape is None else list(self._output_shape),
             "attention_axes": None if self.attention_axes is None else list(self.attention_axes),
+            "sliding_window": self.sliding_window,
             "flash_attention": self.flash_attention, "seed": self.seed,
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
         })
