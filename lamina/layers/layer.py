@@ -68,6 +68,9 @@ class Layer(_tracking.Trackable):
 
     supports_masking = False
     _scoped_names = True  # whether variables created inside calls get this layer's name as a prefix
+    # Whether ``__call__`` turns array inputs into tensors and casts floating ones to
+    # ``input_dtype``; a model whose inputs convert to their ``Input`` dtypes turns it off.
+    _convert_input_args = True
 
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None,
                  **kwargs):
@@ -118,6 +121,11 @@ class Layer(_tracking.Trackable):
     @property
     def variable_dtype(self):
         return self.dtype_policy.variable_dtype
+
+    @property
+    def input_dtype(self):
+        """The dtype floating-point inputs are cast to before ``call`` (the compute dtype)."""
+        return self.compute_dtype
 
     # -- state ------------------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
@@ -215,8 +223,8 @@ class Layer(_tracking.Trackable):
 
     def __call__(self, *args, **kwargs):
         sig = _call_signature(type(self))
-        if args and not isinstance(args[0], KerasTensor) and not backend.is_tensor(args[0]):
-            args = (_to_tensor_structure(args[0], self),) + args[1:]
+        if self._convert_input_args:
+            args, kwargs = self._convert_inputs(args, kwargs)
         if sig["training"]:
             if kwargs.get("training") is None:
                 kwargs["training"] = _context.get_training()
@@ -254,6 +262,21 @@ class Layer(_tracking.Trackable):
                     _attach_masks(outputs, mask)
         return outputs
 
+    def _convert_inputs(self, args, kwargs):
+        """As Keras does: arrays become tensors and, with ``autocast``, every floating tensor in
+        ``args`` and ``kwargs`` is cast to ``input_dtype`` (ints, bools and strings stay).
+        Symbolic inputs keep their dtype here; ``compute_output_spec`` sees them cast."""
+        dtype = self.input_dtype if self.autocast else None
+        if (len(args) == 1 and not kwargs and backend.is_tensor(args[0])
+                and (dtype is None or backend.standardize_dtype(args[0].dtype) == dtype)):
+            return args, kwargs  # the common case, without walking structures
+        if args:
+            args = (_to_tensor_structure(args[0], dtype),) + tuple(
+                tree.map_structure(lambda v: _convert_leaf(v, dtype), a) for a in args[1:])
+        if kwargs:
+            kwargs = {k: tree.map_structure(lambda v: _convert_leaf(v, dtype), v) for k, v in kwargs.items()}
+        return args, kwargs
+
     def _autocast_scope(self):
         """Under a mixed-precision policy, the layer's float variables read in the compute
         dtype during ``call`` (as Keras does); otherwise whatever scope is active stays."""
@@ -280,6 +303,8 @@ class Layer(_tracking.Trackable):
             shapes = tree.map_structure(lambda t: t.shape, first)
             out_shapes = self.compute_output_shape(shapes)
             return _shapes_to_specs(out_shapes, self.compute_dtype)
+        if self._convert_input_args and self.autocast:
+            args, kwargs = _cast_specs((args, kwargs), self.input_dtype)
         return backend.compute_output_spec(self.call, *args, **kwargs)
 
     # -- losses ---------------------------------------------------------------
@@ -436,28 +461,55 @@ def _to_tuples(x):
     return x
 
 
-def _to_tensor_structure(x, layer):
+def _to_tensor_structure(x, dtype):
+    """The first positional input as tensors: arrays, lists of numbers and scalars convert,
+    floating values cast to ``dtype`` (None: kept); string arrays stay NumPy."""
+    if isinstance(x, list) and x and not isinstance(x[0], (list, tuple, dict)) and not hasattr(x[0], "shape"):
+        return _convert_leaf(x, dtype, python_values=True)  # a nested list of numbers is one array
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_tensor_structure(v, dtype) for v in x)
+    if isinstance(x, dict):
+        return {k: _to_tensor_structure(v, dtype) for k, v in x.items()}
+    return _convert_leaf(x, dtype, python_values=True)
+
+
+def _convert_leaf(v, dtype, python_values=False):
+    """One input value as a tensor of ``dtype`` if it is floating. Python numbers and lists
+    convert only as (part of) the first input: elsewhere they are settings, not data."""
     import numpy as np
 
-    def convert(v):
-        if v is None or isinstance(v, KerasTensor) or backend.is_tensor(v):
-            return v
-        if hasattr(v, "_is_lamina_variable"):
-            return v.value
-        if isinstance(v, (np.ndarray, list, tuple, float, int, np.generic)):
-            arr = np.asarray(v)
-            if arr.dtype.kind in "USO":
-                return arr
-            if arr.dtype.kind == "f":
-                return backend.convert_to_tensor(arr, dtype=layer.compute_dtype if layer.autocast else None)
-            return backend.convert_to_tensor(arr)
+    if v is None or isinstance(v, KerasTensor):
+        return v
+    if hasattr(v, "_is_lamina_variable"):
+        v = v.value
+    if backend.is_tensor(v):
+        if dtype is not None and v.dtype is not None:
+            current = backend.standardize_dtype(v.dtype)
+            if current != dtype and backend.is_float_dtype(current):
+                mask = getattr(v, "_keras_mask", None)
+                v = backend.cast(v, dtype)
+                if mask is not None:
+                    _set_mask(v, mask)
+        return v
+    if isinstance(v, (np.ndarray, np.generic)) or (
+            python_values and isinstance(v, (list, tuple, float, int))):
+        arr = np.asarray(v)
+        if arr.dtype.kind in "USO":
+            return arr
+        if arr.dtype.kind == "f" and dtype is not None:
+            return backend.convert_to_tensor(arr, dtype=dtype)
+        return backend.convert_to_tensor(arr)
+    return v
+
+
+def _cast_specs(structure, dtype):
+    """Symbolic inputs as ``call`` will see them: floating ones in ``dtype``."""
+    def cast(v):
+        if isinstance(v, KerasTensor) and v.dtype != dtype and backend.is_float_dtype(v.dtype):
+            return KerasTensor(v.shape, dtype=dtype, sparse=v.sparse)
         return v
 
-    if isinstance(x, (list, tuple)) and not (isinstance(x, list) and x and not isinstance(x[0], (list, tuple, dict)) and not hasattr(x[0], "shape")):
-        return type(x)(convert(v) if not isinstance(v, (list, tuple, dict)) else _to_tensor_structure(v, layer) for v in x)
-    if isinstance(x, dict):
-        return {k: _to_tensor_structure(v, layer) for k, v in x.items()}
-    return convert(x)
+    return tree.map_structure(cast, structure)
 
 
 def _collect_mask(x):

@@ -4,7 +4,7 @@ from lamina import backend
 from lamina.backend import KerasTensor, tree
 from lamina.layers import _context
 from lamina.layers.core.input_layer import InputLayer
-from lamina.layers.layer import Layer, _call_signature
+from lamina.layers.layer import Layer, _call_signature, _convert_leaf
 from lamina.models import host_split
 from lamina.models.model import Model
 
@@ -26,6 +26,7 @@ class Functional(Model):
     """
 
     _scoped_names = False
+    _convert_input_args = False  # each input converts to its own Input's dtype (see _flatten_call_inputs)
 
     def __new__(cls, *args, **kwargs):
         return object.__new__(cls)
@@ -196,7 +197,7 @@ class Functional(Model):
                     f"Model '{self.name}' expects {len(expected)} inputs, but it received a single tensor."
                 )
         if check:
-            flat = [_adjust_rank(tensor, value) for tensor, value in zip(expected, flat)]
+            flat = [_adjust_rank(tensor, _to_input_dtype(tensor, value)) for tensor, value in zip(expected, flat)]
             for tensor, value in zip(expected, flat):
                 _check_shape(self.name, tensor, value)
         return flat
@@ -322,6 +323,12 @@ def _spec_call(layer, args, kwargs):
     if not sig["mask"]:
         kwargs.pop("mask", None)
     return layer.compute_output_spec(*args, **kwargs)
+
+
+def _to_input_dtype(tensor, value):
+    # As Keras: a floating input takes its Input's float dtype, whatever the model's policy.
+    dtype = tensor.dtype if backend.is_float_dtype(tensor.dtype) else None
+    return _convert_leaf(value, dtype, python_values=True)
 
 
 def _adjust_rank(tensor, value):

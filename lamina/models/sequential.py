@@ -102,7 +102,7 @@ class Sequential(Model):
             layers = self._stack[1:]
         x = inputs
         for layer in layers:
-            x = layer(x)
+            x = _call_on(layer, x)
         self._functional = Functional(inputs, x, name=self.name + "_graph", trainable=self.trainable)
         self._build_shapes = tuple(batch_shape)
         self.built = True
@@ -129,6 +129,13 @@ class Sequential(Model):
 
     def compute_output_spec(self, inputs, training=None, mask=None):
         return self._functional.compute_output_spec(inputs)
+
+    @property
+    def input_dtype(self):
+        # Floating inputs convert to the dtype of the Input layer, when there is one (as Keras).
+        if self._stack and isinstance(self._stack[0], InputLayer):
+            return self._stack[0].dtype
+        return super().input_dtype
 
     @property
     def _layers(self):
@@ -198,6 +205,19 @@ class Sequential(Model):
         if not model.built and config.get("build_input_shape"):
             model.build(tuple(config["build_input_shape"]))
         return model
+
+
+def _call_on(layer, x):
+    """``layer(x)``, reusing the node of an earlier build that called ``layer`` on this very
+    tensor. Rebuilding after ``add``/``pop`` then adds nodes only for new layers, so each
+    layer keeps one node in the model's graph and ``layer.output`` stays unambiguous (the
+    feature-extractor idiom ``Model(model.inputs, [l.output for l in model.layers])``)."""
+    for node in layer._inbound_nodes:
+        args, kwargs = node.call_args, node.call_kwargs
+        extra = {k: v for k, v in kwargs.items() if v is not None and k not in ("mask", "training")}
+        if len(args) == 1 and args[0] is x and not extra:
+            return node.outputs
+    return layer(x)
 
 
 def _dtype_of(x):

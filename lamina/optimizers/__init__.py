@@ -13,13 +13,14 @@ from lamina.optimizers.adamax import Adamax, Nadam
 from lamina.optimizers.base_optimizer import Optimizer
 from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lion import Lion
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from lamina.optimizers.rmsprop import RMSprop
 from lamina.optimizers.sgd import SGD
 
 _BUILTINS = (Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD)
 _BY_NAME = {cls.__name__.lower(): cls for cls in _BUILTINS}
 
-__all__ = [cls.__name__ for cls in _BUILTINS] + ["Optimizer", "deserialize", "get", "schedules", "serialize"]
+__all__ = [cls.__name__ for cls in _BUILTINS] + ["LossScaleOptimizer", "Optimizer", "deserialize", "get", "schedules", "serialize"]
 
 
 def serialize(optimizer):
@@ -49,7 +50,7 @@ def deserialize(config, custom_objects=None):
         if cls is not None and config["class_name"] != cls.__name__ and not config.get("registered_name"):
             config = dict(config, class_name=cls.__name__)
     return serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects,
-                                                      module_objects={c.__name__: c for c in _BUILTINS})
+                                                      module_objects={c.__name__: c for c in _BUILTINS + (LossScaleOptimizer,)})
 
 
 def get(identifier):

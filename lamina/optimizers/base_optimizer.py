@@ -352,18 +352,19 @@ class Optimizer:
         if not self.built:
             raise ValueError(f"{type(self).__name__}.stateless_apply: build the optimizer first with "
                              "`optimizer.build(trainable_variables)`.")
-        if len(optimizer_variables) != len(self._variables):
-            raise ValueError(f"{type(self).__name__}.stateless_apply: expected {len(self._variables)} optimizer "
+        variables = self.variables
+        if len(optimizer_variables) != len(variables):
+            raise ValueError(f"{type(self).__name__}.stateless_apply: expected {len(variables)} optimizer "
                              f"values (one per `optimizer.variables`). Received {len(optimizer_variables)}.")
         if len(trainable_variables) != len(self._trainable_variables):
             raise ValueError(f"{type(self).__name__}.stateless_apply: expected {len(self._trainable_variables)} "
                              f"trainable values. Received {len(trainable_variables)}.")
         mapping = list(zip(self._trainable_variables, trainable_variables)) + list(
-            zip(self._variables, optimizer_variables))
+            zip(variables, optimizer_variables))
         with StatelessScope(mapping) as scope:
             self.apply(grads)
         return ([scope.get_current_value(v) for v in self._trainable_variables],
-                [scope.get_current_value(v) for v in self._variables])
+                [scope.get_current_value(v) for v in variables])
 
     def scale_loss(self, loss):
         """Multiplies ``loss`` by ``loss_scale_factor`` when one is set."""
@@ -460,10 +461,11 @@ class Optimizer:
         if not self.built:
             raise ValueError(f"{type(self).__name__}.set_weights: the optimizer is not built yet; call "
                              "`optimizer.build(trainable_variables)` first.")
-        if len(weights) != len(self._variables):
-            raise ValueError(f"{type(self).__name__}.set_weights: expected {len(self._variables)} arrays. "
+        variables = self.variables
+        if len(weights) != len(variables):
+            raise ValueError(f"{type(self).__name__}.set_weights: expected {len(variables)} arrays. "
                              f"Received {len(weights)}.")
-        for variable, weight in zip(self._variables, weights):
+        for variable, weight in zip(variables, weights):
             if tuple(variable.shape) != tuple(getattr(weight, "shape", ())):
                 raise ValueError(f"{type(self).__name__}.set_weights: variable '{variable.path}' has shape "
                                  f"{variable.shape}; received a weight of shape {tuple(weight.shape)}.")
@@ -471,21 +473,22 @@ class Optimizer:
 
     def get_weights(self):
         """The optimizer variables' values as NumPy arrays, in ``variables`` order."""
-        return [v.numpy() for v in self._variables]
+        return [v.numpy() for v in self.variables]
 
     def save_own_variables(self, store):
         """Writes the state into ``store`` under keys ``"0"``, ``"1"``, ... (the ``.weights.h5`` layout)."""
-        for i, variable in enumerate(self._variables):
+        for i, variable in enumerate(self.variables):
             store[str(i)] = variable.numpy()
 
     def load_own_variables(self, store):
         """Reads the state written by ``save_own_variables``; warns and skips on a count mismatch."""
-        if len(store.keys()) != len(self._variables):
+        variables = self.variables
+        if len(store.keys()) != len(variables):
             hint = " The optimizer is not built yet." if not self.built else ""
-            warnings.warn(f"Skipping variable loading for optimizer '{self.name}': it has {len(self._variables)} "
+            warnings.warn(f"Skipping variable loading for optimizer '{self.name}': it has {len(variables)} "
                           f"variables but the saved one has {len(store.keys())}.{hint}", stacklevel=2)
             return
-        for i, variable in enumerate(self._variables):
+        for i, variable in enumerate(variables):
             variable.assign(store[str(i)])
 
     def get_config(self):

@@ -52,7 +52,8 @@ class Trainer:
             run_eagerly: run steps without compiling (for debugging).
             steps_per_execution: steps fused per call; ``"auto"`` measures and chooses.
             jit_compile: ``"auto"`` (compile on JAX, eager on torch), True or False.
-            auto_scale_loss: scale the loss for optimizers that ask for it (mixed precision).
+            auto_scale_loss: under a ``"mixed_float16"`` policy, wrap the optimizer in a
+                ``LossScaleOptimizer`` (dynamic loss scaling against float16 underflow).
 
         Example:
             >>> model.compile(optimizer="adam", loss="mse", metrics=["mae"])
@@ -66,6 +67,10 @@ class Trainer:
             steps_per_execution=steps_per_execution, jit_compile=jit_compile,
             auto_scale_loss=auto_scale_loss)
         self.optimizer = optimizers.get(optimizer) if optimizer is not None else None
+        if (auto_scale_loss and self.optimizer is not None and self.dtype_policy.name == "mixed_float16"
+                and not isinstance(self.optimizer, optimizers.LossScaleOptimizer)):
+            # As Keras: float16 gradients underflow without loss scaling (bfloat16 ones do not).
+            self.optimizer = optimizers.LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
         names = self._output_names_hint()
         self._compile_loss = CompileLoss(loss, loss_weights, names, self.name) if loss is not None else None
         if metrics is not None or weighted_metrics is not None:
@@ -77,7 +82,6 @@ class Trainer:
         self._output_loss_trackers = None
         self._run_eagerly = bool(run_eagerly)
         self._jit_compile = jit_compile
-        self._auto_scale_loss = auto_scale_loss
         if steps_per_execution != "auto" and (not isinstance(steps_per_execution, int) or steps_per_execution < 1):
             raise ValueError(
                 f"`steps_per_execution` must be a positive integer or 'auto'. Received: {steps_per_execution!r}")
@@ -286,7 +290,7 @@ class Trainer:
         """The default training step; ``row_mask`` marks a padded batch's real rows."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         trainable = self.trainable_variables
-        scale = getattr(self.optimizer, "scale_loss", None) if self._auto_scale_loss_enabled() else None
+        scale = self.optimizer.scale_loss if self.optimizer is not None else None
 
         def loss_fn():
             y_pred = self(x, training=True)
@@ -323,9 +327,6 @@ class Trainer:
             self._build_compiled_metrics(y, y_pred)
             self._compile_metrics.update_state(y, y_pred, sample_weight, row_mask=row_mask)
         return self.get_metrics_result()
-
-    def _auto_scale_loss_enabled(self):
-        return getattr(self, "_auto_scale_loss", True) and getattr(self.optimizer, "_needs_loss_scaling", False)
 
     def test_step(self, data):
         """One evaluation step on a batch ``data``; returns the logs dict."""
