@@ -167,18 +167,29 @@ def builtin_class(name, keras_module=None):
 
 
 def builtin_function(name):
-    """A public lamina function (activation, loss, metric ...) by name."""
+    """A public lamina function (activation, loss, metric ...) by name.
+
+    Only functions defined inside those lamina packages are returned, so a name read from a
+    file cannot reach a helper some module merely imported (``os``, ``functools`` ...).
+    """
+    if not isinstance(name, str) or name.startswith("_"):
+        return None
     for module_name in FUNCTION_MODULES:
         module = import_quiet(module_name)
         if module is None:
             continue
         table = getattr(module, "_ALL", None)
-        if isinstance(table, dict) and callable(table.get(name)):
+        if isinstance(table, dict) and callable(table.get(name)) and _defined_in_lamina(table[name]):
             return table[name]
         value = getattr(module, name, None)
-        if callable(value) and not isinstance(value, type) and not name.startswith("_"):
+        if callable(value) and not isinstance(value, type) and _defined_in_lamina(value):
             return value
     return None
+
+
+def _defined_in_lamina(fn):
+    module = str(getattr(fn, "__module__", None) or "")
+    return any(module == m or module.startswith(m + ".") for m in FUNCTION_MODULES)
 
 
 def builtin_objects():

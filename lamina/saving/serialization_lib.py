@@ -121,6 +121,11 @@ def _serialize_object(obj):
     config = obj.get_config()
     if not isinstance(config, dict):
         raise TypeError(f"{cls.__name__}.get_config() must return a dict. Received: {config!r}")
+    keras_form = getattr(obj, "_keras_serialization", None)
+    keras_form = keras_form() if callable(keras_form) else None
+    if keras_form is not None:
+        # An op node, written under its Keras op class (keras.src.ops.numpy > Mean).
+        return dict(keras_form, config=_serialize_config(keras_form["config"]))
     module = object_registry.public_module_of(cls)
     if module is None:
         registered_name = object_registry._GLOBAL_CUSTOM_NAMES.get(cls)
@@ -188,6 +193,9 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=None, module
         return special
     if class_name == "function":
         return _deserialize_function_ref(config, custom_objects, module_objects)
+    op = _deserialize_op_node(config)
+    if op is not None:
+        return op
     cls = _find_class(config, custom_objects, module_objects)
     with SafeModeScope(safe_mode), object_registry.CustomObjectScope(custom_objects or {}):
         inner = _drop_keras_only_keys(cls, dict(inner) if isinstance(inner, dict) else inner)
@@ -219,6 +227,27 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=None, module
 
 
 _NOT_SPECIAL = object()
+
+
+def _deserialize_op_node(config):
+    """An op node of a Functional graph (a Keras op class or lamina's OpLayer), else None.
+
+    Ops resolve only through lamina's op registry: the module a file names is matched
+    against the Keras op families, never imported.
+    """
+    from lamina.ops import _op_classes
+
+    module = config.get("module")
+    if _op_classes.is_op_module(module):
+        from lamina.layers.core.op_layer import OpLayer
+
+        return OpLayer.from_keras_op(module, config["class_name"], config["config"])
+    if config.get("class_name") == "OpLayer" and config.get("registered_name") in ("lamina>OpLayer", None) \
+            and (module is None or str(module).startswith("lamina")):
+        from lamina.layers.core.op_layer import OpLayer
+
+        return OpLayer.from_config(config["config"])
+    return None
 
 
 def _deserialize_special(class_name, inner, custom_objects, safe_mode, module_objects):
