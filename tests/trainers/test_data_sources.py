@@ -5,6 +5,7 @@ import pytest
 
 import lamina
 from lamina import layers
+from tests.conftest import keras_or_skip
 
 
 def _regression(n=64, seed=0):
@@ -87,24 +88,61 @@ def test_dataset_with_sample_weights_matches_arrays():
     np.testing.assert_allclose(from_gen["loss"], from_arrays["loss"], rtol=1e-5)
 
 
-def test_torch_dataloader():
+def _fit_from_arrays(x, y, initial_weights, epochs, batch_size):
+    model = _model()
+    model.set_weights(initial_weights)
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=False, verbose=0)
+    return model, history
+
+
+def _assert_same_training(model, history, reference, reference_history):
+    np.testing.assert_allclose(history.history["loss"], reference_history.history["loss"], rtol=1e-5)
+    for got, want in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_torch_dataloader_trains_like_the_same_arrays():
     torch = pytest.importorskip("torch")
     x, y = _regression()
     dataset = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
-    loader = torch.utils.data.DataLoader(dataset, batch_size=16)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=16, shuffle=False)
     model = _model()
+    initial_weights = model.get_weights()
     history = model.fit(loader, epochs=2, verbose=0)
-    assert len(history.history["loss"]) == 2
-    assert model.evaluate(loader, verbose=0)[0] >= 0.0
+    reference, reference_history = _fit_from_arrays(x, y, initial_weights, epochs=2, batch_size=16)
+    _assert_same_training(model, history, reference, reference_history)
+    loss, mae = model.evaluate(loader, verbose=0)
+    pred = x @ model.get_weights()[0] + model.get_weights()[1]
+    np.testing.assert_allclose([loss, mae], [np.mean((pred - y) ** 2), np.mean(np.abs(pred - y))], rtol=1e-4)
+    np.testing.assert_allclose(model.predict(loader, verbose=0), pred, rtol=1e-5, atol=1e-5)
 
 
-def test_tf_data_dataset():
-    tf = pytest.importorskip("tensorflow")
+class _TfDataLike:
+    """The two methods of ``tf.data.Dataset`` lamina uses: ``cardinality`` and
+    ``as_numpy_iterator`` (a fresh pass per call). TensorFlow itself is not installed by
+    ``.ci/run``, so a test on a real ``tf.data.Dataset`` would never run there."""
+
+    def __init__(self, x, y, batch_size):
+        self.batches = [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        self.passes = 0
+
+    def cardinality(self):
+        return np.int64(len(self.batches))
+
+    def as_numpy_iterator(self):
+        self.passes += 1
+        return iter(self.batches)
+
+
+def test_tf_data_style_dataset_trains_like_the_same_arrays():
     x, y = _regression()
-    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    ds = _TfDataLike(x, y, 16)
     model = _model()
+    initial_weights = model.get_weights()
     history = model.fit(ds, epochs=2, verbose=0)
-    assert len(history.history["loss"]) == 2
+    assert ds.passes == 2  # a new pass each epoch, unlike a one-shot generator
+    reference, reference_history = _fit_from_arrays(x, y, initial_weights, epochs=2, batch_size=16)
+    _assert_same_training(model, history, reference, reference_history)
 
 
 def test_dict_inputs_and_outputs_by_name():
@@ -123,11 +161,41 @@ def test_dict_inputs_and_outputs_by_name():
     assert [p.shape for p in preds] == [(64, 1), (64, 1)]
 
 
-def test_shuffle_batch_and_class_weight():
+def _classification(n=40):
     rng = np.random.default_rng(1)
-    x = rng.normal(size=(40, 4)).astype("float32")
+    x = rng.normal(size=(n, 4)).astype("float32")
     y = (x[:, 0] > 0).astype("int32")
-    model = lamina.Sequential([lamina.Input((4,)), layers.Dense(2)])
-    model.compile(optimizer="sgd", loss=lamina.losses.SparseCategoricalCrossentropy(from_logits=True))
-    history = model.fit(x, y, epochs=2, shuffle="batch", class_weight={0: 1.0, 1: 3.0}, verbose=0)
-    assert len(history.history["loss"]) == 2
+    kernel = (rng.normal(size=(4, 2)) * 0.5).astype("float32")
+    bias = np.array([0.1, -0.2], "float32")
+    return x, y, kernel, bias
+
+
+def _fit_classifier(lib, x, y, weights, **fit_kwargs):
+    model = lib.Sequential([lib.Input((4,)), lib.layers.Dense(2)])
+    model.compile(optimizer=lib.optimizers.SGD(0.1),
+                  loss=lib.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.set_weights(weights)
+    history = model.fit(x, y, verbose=0, **fit_kwargs)
+    return history.history["loss"], [np.asarray(w) for w in model.get_weights()]
+
+
+def test_class_weight_scales_each_sample_loss():
+    x, y, kernel, bias = _classification()
+    class_weight = {0: 1.0, 1: 3.0}
+    # One full batch: the reported loss is the loss before the update, sum(w * ce) / n.
+    logits = x @ kernel + bias
+    ce = np.log(np.exp(logits).sum(axis=1)) - logits[np.arange(len(y)), y]
+    weighted = np.mean(np.where(y == 1, 3.0, 1.0) * ce)
+    assert not np.isclose(weighted, ce.mean(), rtol=1e-2)
+    loss, _ = _fit_classifier(lamina, x, y, [kernel, bias], epochs=1, batch_size=40,
+                              class_weight=class_weight)
+    np.testing.assert_allclose(loss[0], weighted, rtol=1e-5)
+    # Several batches and epochs: the same losses and weights as Keras 3.
+    keras = keras_or_skip()
+    ours = _fit_classifier(lamina, x, y, [kernel, bias], epochs=3, batch_size=8, shuffle=False,
+                           class_weight=class_weight)
+    theirs = _fit_classifier(keras, x, y, [kernel, bias], epochs=3, batch_size=8, shuffle=False,
+                             class_weight=class_weight)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-5)
+    for got, want in zip(ours[1], theirs[1]):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
