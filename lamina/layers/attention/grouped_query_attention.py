@@ -14,7 +14,7 @@ from lamina.layers.attention.multi_head_attention import (
 from lamina.layers.layer import Layer
 
 
-class GroupedQueryAttention(_ProjectionArgs, Layer):
+class GroupQueryAttention(_ProjectionArgs, Layer):
     """Grouped-query attention: ``num_query_heads`` query heads over ``num_key_value_heads`` key/value heads.
 
     Weights (as Keras 3): ``query`` ``(dim, num_query_heads, head_dim)``, ``key``, with
@@ -142,4 +142,5 @@ class GroupedQueryAttention(_ProjectionArgs, Layer):
         return config
 
 
-GroupQueryAttention = GroupedQueryAttention
+# Keras exports and serializes this class as GroupQueryAttention; GroupedQueryAttention is its module name.
+GroupedQueryAttention = GroupQueryAttention
