@@ -168,8 +168,9 @@ def public_op(name):
     fn = getattr(namespace, short, None) if not short.startswith("_") else None
     if fn is None or isinstance(fn, type) or not callable(fn):
         return None
-    if not str(getattr(fn, "__module__", "")).startswith("lamina.ops"):
-        return None
+    module = str(getattr(fn, "__module__", ""))
+    if not (module == "lamina.ops" or module.startswith("lamina.ops.")) or "._" in module[len("lamina"):]:
+        return None  # only ops defined in lamina.ops' public modules, never helpers it imports
     return fn
 
 

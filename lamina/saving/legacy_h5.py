@@ -233,11 +233,30 @@ def _upgrade_keras2_config(config):
         return config
     out = {k: _upgrade_keras2_config(v) for k, v in config.items()}
     inner = out.get("config")
+    if out.get("class_name") == "Lambda" and isinstance(inner, dict) and "function_type" in inner:
+        _upgrade_keras2_lambda(inner)
     if out.get("class_name") == "BatchNormalization" and isinstance(inner, dict):
         axis = inner.get("axis")
         if isinstance(axis, list) and len(axis) == 1:
             inner["axis"] = axis[0]
     return out
+
+
+def _upgrade_keras2_lambda(config):
+    """Keras 2 Lambda: ``function`` as ``[code, defaults, closure]`` plus ``function_type`` and
+    ``module`` keys. The bytecode becomes Keras 3's ``__lambda__`` form (refused in safe mode);
+    a named function stays a name, found only among registered or custom objects. The module
+    named in the file is dropped, never imported."""
+    value = config.get("function")
+    if config.pop("function_type", None) == "lambda" and isinstance(value, (list, tuple)) and value \
+            and isinstance(value[0], str):
+        code, defaults, closure = (list(value) + [None, None])[:3]
+        config["function"] = {"class_name": "__lambda__",
+                              "config": {"code": code, "defaults": defaults, "closure": closure}}
+    if config.pop("output_shape_type", None) == "lambda":
+        config["output_shape"] = None  # inferred by tracing the function, so no second bytecode runs
+    config.pop("module", None)
+    config.pop("output_shape_module", None)
 
 
 def _compile_from_legacy(model, training, custom_objects, source):

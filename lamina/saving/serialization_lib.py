@@ -354,7 +354,13 @@ def serialize_function(fn):
 
 
 def deserialize_function(config, custom_objects=None, safe_mode=None):
-    """The function described by ``serialize_function`` output; lambdas need ``safe_mode=False``."""
+    """The function described by ``serialize_function`` output; lambdas need ``safe_mode=False``.
+
+    Keras 2 wrote a lambda as ``[code, defaults, closure]``; that bytecode is read the same way.
+    """
+    if isinstance(config, (list, tuple)) and len(config) == 3 and isinstance(config[0], str):
+        config = {"class_name": "__lambda__",
+                  "config": {"code": config[0], "defaults": config[1], "closure": config[2]}}
     if isinstance(config, dict) and config.get("class_name") == "__lambda__":
         if safe_mode if safe_mode is not None else in_safe_mode():
             raise ValueError(
