@@ -35,6 +35,16 @@ def fingerprint_buckets(values, num_buckets):
     return (fingerprint64(values) % np.uint64(num_buckets)).astype(np.int64)
 
 
+def _standardize_salt(salt, layer_name):
+    if salt is None:
+        return None
+    if isinstance(salt, (int, np.integer)) and not isinstance(salt, bool):
+        return [int(salt), int(salt)]
+    if isinstance(salt, (list, tuple)) and len(salt) == 2 and all(isinstance(s, (int, np.integer)) for s in salt):
+        return [int(salt[0]), int(salt[1])]
+    raise ValueError(f"{layer_name}: `salt` must be an integer or a pair of integers. Received: salt={salt!r}")
+
+
 class VocabState:
     """Holds a lookup layer's vocabulary, its dict and the adapt counters."""
 
@@ -51,11 +61,17 @@ class IndexLookup(_host.HostLayer):
 
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary_dtype, vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", sparse=False, pad_to_max_tokens=False,
-                 **kwargs):
+                 oov_method="floormod", salt=None, **kwargs):
         kwargs.pop("vocabulary_size", None)
-        kwargs.pop("oov_method", None)
         super().__init__(**kwargs)
         name = type(self).__name__
+        if oov_method not in ("floormod", "farmhash"):
+            raise ValueError(f"{name}: `oov_method` must be 'floormod' or 'farmhash'. Received: oov_method={oov_method!r}")
+        if salt is not None and vocabulary_dtype != "string" and oov_method != "farmhash":
+            raise ValueError(f"{name}: `salt` can only be used with oov_method='farmhash'. "
+                             f"Received: salt={salt!r}, oov_method={oov_method!r}")
+        self.oov_method = oov_method
+        self.salt = _standardize_salt(salt, name)
         if max_tokens is not None and (not isinstance(max_tokens, (int, np.integer)) or max_tokens <= 1):
             raise ValueError(f"{name}: `max_tokens` must be an integer greater than 1 or None. Received: max_tokens={max_tokens!r}")
         if not isinstance(num_oov_indices, (int, np.integer)) or num_oov_indices < 0:
@@ -250,8 +266,19 @@ class IndexLookup(_host.HostLayer):
         return arr
 
     def _oov_buckets(self, tokens):
-        """OOV bucket of each token in ``[0, num_oov_indices)``: FarmHash, as TensorFlow does."""
-        return fingerprint_buckets(tokens, self.num_oov_indices)
+        """OOV bucket of each token in ``[0, num_oov_indices)``, as TensorFlow picks it.
+
+        Integers with ``oov_method="floormod"`` take their value modulo the bucket count; other
+        tokens (integers as decimal strings) are hashed: FarmHash Fingerprint64, or SipHash-2-4
+        keyed by ``salt`` when one is set.
+        """
+        if self.vocabulary_dtype != "string" and self.oov_method == "floormod":
+            return np.mod(np.asarray(tokens, np.int64), self.num_oov_indices)
+        if self.salt is None:
+            return fingerprint_buckets(tokens, self.num_oov_indices)
+        from lamina.layers.preprocessing.hashing import siphash64
+
+        return (siphash64(tokens, self.salt) % np.uint64(self.num_oov_indices)).astype(np.int64)
 
     def lookup_ids(self, flat_tokens):
         """Indices of a flat list of tokens (mask -> 0 or dropped, OOV -> its bucket)."""
@@ -324,7 +351,8 @@ class IndexLookup(_host.HostLayer):
             "invert": self.invert, "max_tokens": self.max_tokens, "num_oov_indices": self.num_oov_indices,
             "oov_token": self.oov_token, "mask_token": self.mask_token, "output_mode": self.output_mode,
             "sparse": self.sparse, "pad_to_max_tokens": self.pad_to_max_tokens, "vocabulary": vocab,
-            "idf_weights": idf, "vocabulary_dtype": self.vocabulary_dtype,
+            "idf_weights": idf, "vocabulary_dtype": self.vocabulary_dtype, "oov_method": self.oov_method,
+            "salt": self.salt,
         })
         return config
 

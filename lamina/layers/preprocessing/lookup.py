@@ -21,6 +21,9 @@ class StringLookup(IndexLookup):
         invert: map indices back to strings.
         output_mode: ``"int"``, ``"one_hot"``, ``"multi_hot"`` (alias ``"binary"``), ``"count"`` or ``"tf_idf"``.
         pad_to_max_tokens: in the multi modes, make the output ``max_tokens`` wide.
+        encoding: the text encoding of byte-string inputs (default ``"utf-8"``).
+        salt: with ``num_oov_indices > 1``, an integer or pair of integers keying SipHash-2-4
+            for the OOV bucket (default ``None``: FarmHash Fingerprint64), as TensorFlow does.
 
     Example:
         >>> layer = lamina.layers.StringLookup(vocabulary=["a", "b", "c", "d"])
@@ -30,13 +33,13 @@ class StringLookup(IndexLookup):
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
-                 encoding="utf-8", **kwargs):
+                 encoding="utf-8", salt=None, **kwargs):
         kwargs.pop("vocabulary_dtype", None)
         self.encoding = encoding
         super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices, mask_token=mask_token,
                          oov_token=oov_token, vocabulary_dtype="string", vocabulary=vocabulary,
                          idf_weights=idf_weights, invert=invert, output_mode=output_mode, sparse=sparse,
-                         pad_to_max_tokens=pad_to_max_tokens, **kwargs)
+                         pad_to_max_tokens=pad_to_max_tokens, salt=salt, **kwargs)
 
     def _convert_token(self, token):
         return token.decode(self.encoding) if isinstance(token, bytes) else str(token)
@@ -68,6 +71,11 @@ class IntegerLookup(IndexLookup):
         invert: map indices back to the integer values.
         output_mode: ``"int"``, ``"one_hot"``, ``"multi_hot"`` (alias ``"binary"``), ``"count"`` or ``"tf_idf"``.
         pad_to_max_tokens: in the multi modes, make the output ``max_tokens`` wide.
+        oov_method: with ``num_oov_indices > 1``, how an OOV value picks its bucket:
+            ``"floormod"`` (value modulo the bucket count, the default) or ``"farmhash"``
+            (the hash of its decimal string, spreading values with common factors evenly).
+        salt: with ``oov_method="farmhash"``, an integer or pair of integers keying SipHash-2-4
+            instead of FarmHash.
 
     Example:
         >>> layer = lamina.layers.IntegerLookup(vocabulary=[12, 36, 1138, 42])
@@ -77,7 +85,7 @@ class IntegerLookup(IndexLookup):
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1, output_mode="int",
                  sparse=False, vocabulary=None, vocabulary_dtype="int64", idf_weights=None, invert=False,
-                 pad_to_max_tokens=False, **kwargs):
+                 pad_to_max_tokens=False, oov_method="floormod", salt=None, **kwargs):
         if vocabulary_dtype not in ("int32", "int64"):
             raise ValueError(
                 f"IntegerLookup: `vocabulary_dtype` must be 'int32' or 'int64'. Received: vocabulary_dtype={vocabulary_dtype!r}"
@@ -86,14 +94,11 @@ class IntegerLookup(IndexLookup):
                          mask_token=None if mask_token is None else int(mask_token),
                          oov_token=None if oov_token is None else int(oov_token), vocabulary_dtype=vocabulary_dtype,
                          vocabulary=vocabulary, idf_weights=idf_weights, invert=invert, output_mode=output_mode,
-                         sparse=sparse, pad_to_max_tokens=pad_to_max_tokens, **kwargs)
+                         sparse=sparse, pad_to_max_tokens=pad_to_max_tokens, oov_method=oov_method, salt=salt,
+                         **kwargs)
 
     def _convert_token(self, token):
         return int(token)
-
-    def _oov_buckets(self, tokens):
-        # Integers pick their OOV bucket by value modulo the bucket count, as in Keras.
-        return np.mod(np.asarray(tokens, np.int64), self.num_oov_indices)
 
     def _prepare(self, arr):
         if arr.dtype.kind == "f":
