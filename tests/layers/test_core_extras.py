@@ -72,11 +72,40 @@ def test_time_distributed_config_and_errors():
         layers.TimeDistributed("dense")
 
 
+def _masked_time_distributed_model(lib):
+    inp = lib.Input((4,), dtype="int32")
+    embedding = lib.layers.Embedding(6, 3, mask_zero=True)
+    wrapper = lib.layers.TimeDistributed(lib.layers.Dense(2))
+    steps = wrapper(embedding(inp))
+    pooled = lib.layers.GlobalAveragePooling1D()(steps)  # averages only the unmasked steps
+    return lib.Model(inp, [steps, pooled]), embedding, wrapper
+
+
 def test_time_distributed_mask_passes_through():
-    inp = lamina.Input((4,), dtype="int32")
-    emb = layers.Embedding(6, 3, mask_zero=True)(inp)
-    out = layers.TimeDistributed(layers.Dense(2))(emb)
-    assert out._keras_mask is not None
+    from tests.conftest import keras_or_skip
+
+    ids = np.array([[1, 2, 0, 0], [3, 0, 4, 5]], "int32")
+    expected_mask = ids != 0
+    model, embedding, wrapper = _masked_time_distributed_model(lamina)
+    np.testing.assert_array_equal(_np(wrapper.compute_mask(embedding(ids), embedding.compute_mask(ids))),
+                                  expected_mask)
+    steps, pooled = model.predict(ids, verbose=0)
+    masked_mean = (steps * expected_mask[..., None]).sum(axis=1) / expected_mask.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(pooled, masked_mean, rtol=1e-5, atol=1e-7)
+    assert not np.allclose(pooled, steps.mean(axis=1), rtol=1e-3)
+    # Eager calls carry the mask to the next layer too.
+    eager = layers.GlobalAveragePooling1D()(wrapper(embedding(ids)))
+    np.testing.assert_allclose(_np(eager), masked_mean, rtol=1e-5, atol=1e-7)
+
+    keras = keras_or_skip()
+    k_model, k_embedding, k_wrapper = _masked_time_distributed_model(keras)
+    k_model.set_weights(model.get_weights())
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(k_wrapper.compute_mask(k_embedding(ids), k_embedding.compute_mask(ids))),
+        expected_mask)
+    k_steps, k_pooled = k_model.predict(ids, verbose=0)
+    np.testing.assert_allclose(steps, k_steps, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(pooled, k_pooled, rtol=1e-5, atol=1e-7)
 
 
 def test_time_distributed_parity(parity):
