@@ -5,6 +5,7 @@ from lamina.layers.convolutional.conv_transpose import (
     Conv1DTranspose,
     Conv2DTranspose,
     Conv3DTranspose,
+    Convolution1DTranspose,
     Convolution2DTranspose,
     Convolution3DTranspose,
 )
@@ -19,7 +20,8 @@ from lamina.layers.convolutional.depthwise_conv import (
 
 __all__ = [
     "Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D",
-    "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "Convolution2DTranspose", "Convolution3DTranspose",
+    "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "Convolution1DTranspose",
+    "Convolution2DTranspose", "Convolution3DTranspose",
     "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
     "SeparableConvolution1D", "SeparableConvolution2D",
 ]

@@ -89,5 +89,6 @@ class Conv3DTranspose(BaseConvTranspose):
     rank = 3
 
 
+Convolution1DTranspose = Conv1DTranspose
 Convolution2DTranspose = Conv2DTranspose
 Convolution3DTranspose = Conv3DTranspose

@@ -173,4 +173,5 @@ class Discretization(Layer):
         config = super().get_config()
         config.update({"bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins, "epsilon": self.epsilon,
                        "output_mode": self.output_mode, "sparse": self.sparse})
+        config.pop("trainable")  # as Keras writes it: its Discretization takes no `trainable` (no weights)
         return config

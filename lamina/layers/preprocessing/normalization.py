@@ -135,6 +135,6 @@ class Normalization(Layer):
     def get_config(self):
         config = super().get_config()
         as_list = lambda v: None if v is None else np.asarray(_host.to_numpy(v)).tolist()  # noqa: E731
-        config.update({"axis": list(self.axis) if len(self.axis) != 1 else self.axis[0], "invert": self.invert,
+        config.update({"axis": list(self.axis), "invert": self.invert,
                        "mean": as_list(self.input_mean), "variance": as_list(self.input_variance)})
         return config

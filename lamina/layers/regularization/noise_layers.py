@@ -154,6 +154,7 @@ class _SpatialDropout(_Noise):
     def get_config(self):
         config = super().get_config()
         config.update({"rate": self.rate, "seed": self.seed, "data_format": self.data_format})
+        config.pop("trainable")  # as Keras writes it: its SpatialDropout takes no `trainable` (no weights)
         return config
 
 

@@ -174,14 +174,13 @@ class _ConvLSTM(RNN):
         base = super().get_config()
         base.pop("cell", None)
         base.update(config)
+        base["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)  # in Keras's config too
         return base
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        config.pop("cell", None)
-        config.pop("unroll", None)
-        config.pop("zero_output_for_mask", None)
+        config.pop("cell", None)  # rebuilt from the cell arguments; unroll and zero_output_for_mask go to RNN
         return super(RNN, cls).from_config(config)
 
 
