@@ -95,9 +95,19 @@ def log_softmax(x, axis=-1):
 
 
 @symbolic
-def one_hot(x, num_classes, axis=-1, dtype=None):
-    """One-hot encodes integer ``x``; out-of-range values give all zeros."""
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """One-hot encodes integer ``x``; out-of-range values give all zeros.
+
+    ``sparse=True`` is refused: lamina has no sparse tensors (Keras's default, False, is dense).
+    """
+    _check_dense("one_hot", sparse)
     return _nn.one_hot(x, num_classes, axis=axis, dtype=dtype)
+
+
+def _check_dense(op, sparse):
+    if sparse:
+        raise ValueError(f"ops.{op}: sparse outputs are not supported, lamina has no sparse tensors. "
+                         f"Expected sparse=False. Received: sparse={sparse!r}")
 
 
 from lamina.ops.nn_conv import *  # noqa: E402,F401,F403
@@ -275,18 +285,26 @@ def sparsemax(x, axis=-1):
 
 
 @symbolic
-def multi_hot(inputs, num_classes, axis=-1, dtype=None):
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
     """Encodes each row of integer ``inputs`` as one vector with a 1 at every listed class.
 
     Args:
         inputs: integer tensor; rank 1 (one sample) or ``(batch, n)``.
-        num_classes: the vector size.
+        num_classes: the vector size (required; Keras 2's name ``num_tokens`` is accepted too).
         axis: where the class axis goes.
         dtype: output dtype (``floatx()`` by default).
+        sparse: must be False (lamina has no sparse tensors).
 
     Example:
         >>> ops.multi_hot([[1, 3], [0, 0]], 4)  # [[0, 1, 0, 1], [1, 0, 0, 0]]
     """
+    if num_classes is None and "num_tokens" in kwargs:
+        num_classes = kwargs.pop("num_tokens")
+    if kwargs:
+        raise TypeError(f"ops.multi_hot got unexpected keyword argument(s): {sorted(kwargs)}")
+    if num_classes is None:
+        raise ValueError("ops.multi_hot: expected an integer for num_classes. Received: num_classes=None")
+    _check_dense("multi_hot", sparse)
     core = _core
     inputs = core.convert_to_tensor(inputs)
     reduction_axis = 1 if len(inputs.shape) > 1 else 0

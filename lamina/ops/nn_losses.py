@@ -361,19 +361,20 @@ def normalize(x, axis=-1, order=2, epsilon=None):
 
 
 @symbolic
-def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=1e-5):
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
     """Normalizes ``x`` to zero mean, unit variance over ``axis``, then ``* gamma + beta``.
 
     Args:
         x: input tensor.
         gamma / beta: optional scale and offset, broadcastable to the normalized axes.
         axis: axis or axes normalized over.
-        epsilon: added to the variance.
+        epsilon: added to the variance (``lamina.config.epsilon()`` when None, as in Keras).
 
     Example:
         >>> ops.layer_normalization(ops.convert_to_tensor([[1.0, 3.0]]))  # [[-1., 1.]]
     """
     x = _float(x)
+    epsilon = backend.epsilon() if epsilon is None else epsilon
     mean, variance = moments(x, axis if isinstance(axis, (list, tuple)) else [axis], keepdims=True)
     out = (x - mean) / _ops.sqrt(variance + epsilon)
     if gamma is not None:

@@ -316,9 +316,9 @@ def ones_like(x, dtype=None):
     return _np.ones_like(x, dtype=dtype)
 
 
-def arange(start, stop=None, step=1, dtype=None):
-    """Evenly spaced values in ``[start, stop)``; int32 for integer arguments."""
-    return _np.arange(start, stop, step, dtype=dtype)
+def arange(start, stop=None, step=None, dtype=None):
+    """Evenly spaced values in ``[start, stop)``, ``step`` apart (1 when None); int32 for integer arguments."""
+    return _np.arange(start, stop, 1 if step is None else step, dtype=dtype)
 
 
 @symbolic

@@ -102,10 +102,7 @@ class OrthogonalRegularizer(Regularizer):
         return {"factor": self.factor, "mode": self.mode}
 
 
-def l1_l2(l1=0.01, l2=0.01):
-    return L1L2(l1=l1, l2=l2)
-
-
+l1_l2 = L1L2  # as in Keras 3: l1_l2() is L1L2(l1=0.0, l2=0.0)
 l1 = L1
 l2 = L2
 orthogonal_regularizer = OrthogonalRegularizer

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from lamina.backend.common.config import standardize_data_format
+from lamina.backend.common.config import floatx, standardize_data_format
 
 _RESAMPLE = {"nearest": 0, "bilinear": 2, "bicubic": 3, "lanczos": 1, "box": 4, "hamming": 5}
 
@@ -61,10 +61,13 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest", 
     return img
 
 
-def img_to_array(img, data_format=None, dtype="float32"):
-    """Converts a PIL image to a NumPy array ``(height, width, channels)`` (or channels first)."""
+def img_to_array(img, data_format=None, dtype=None):
+    """Converts a PIL image to a NumPy array ``(height, width, channels)`` (or channels first).
+
+    ``dtype`` defaults to ``lamina.config.floatx()``.
+    """
     data_format = standardize_data_format(data_format)
-    x = np.asarray(img, dtype=dtype)
+    x = np.asarray(img, dtype=dtype or floatx())
     if x.ndim == 2:
         x = x[:, :, None]
     elif x.ndim != 3:
@@ -72,10 +75,10 @@ def img_to_array(img, data_format=None, dtype="float32"):
     return x.transpose(2, 0, 1) if data_format == "channels_first" else x
 
 
-def array_to_img(x, data_format=None, scale=True, dtype="float32"):
-    """Converts a 3-D array to a PIL image (rescaled to 0..255 when ``scale``)."""
+def array_to_img(x, data_format=None, scale=True, dtype=None):
+    """Converts a 3-D array to a PIL image (rescaled to 0..255 when ``scale``); ``dtype`` defaults to floatx."""
     Image = _pil()
-    x = np.asarray(x, dtype=dtype)
+    x = np.asarray(x, dtype=dtype or floatx())
     if x.ndim != 3:
         raise ValueError(f"array_to_img: expected a rank-3 array. Received shape {x.shape}")
     if standardize_data_format(data_format) == "channels_first":

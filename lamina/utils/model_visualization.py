@@ -69,8 +69,8 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
     return "\n".join(out)
 
 
-def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, show_layer_names=True, rankdir="TB",
-               expand_nested=False, dpi=96, show_layer_activations=False, show_trainable=False, **kwargs):
+def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, show_layer_names=False, rankdir="TB",
+               expand_nested=False, dpi=200, show_layer_activations=False, show_trainable=False, **kwargs):
     """Draws the model's layer graph to an image file (PNG, JPEG ...) or a ``.dot`` file.
 
     Args:

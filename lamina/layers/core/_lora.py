@@ -27,6 +27,10 @@ def check_lora_args(layer_name, cls_name, lora_rank, lora_alpha, quantization_co
                                    or lora_alpha <= 0):
         raise ValueError(f"{cls_name} layer '{layer_name}': expected a positive number or None for lora_alpha. "
                          f"Received: lora_alpha={lora_alpha!r}")
+    if lora_alpha is not None and lora_rank is None:
+        raise ValueError(f"{cls_name} layer '{layer_name}': lora_alpha has no effect without lora_rank (pass both, "
+                         f"or call enable_lora(rank, lora_alpha=...)). Received: lora_alpha={lora_alpha!r}, "
+                         f"lora_rank=None")
     if quantization_config is not None:
         raise ValueError(
             f"{cls_name} layer '{layer_name}': quantization_config is not supported, lamina has no quantized "
