@@ -174,4 +174,5 @@ class Discretization(Layer):
         config.update({"bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins, "epsilon": self.epsilon,
                        "output_mode": self.output_mode, "sparse": self.sparse})
         config.pop("trainable")  # as Keras writes it: its Discretization takes no `trainable` (no weights)
+        config["dtype"] = self.dtype_policy.name  # a name, as Keras writes it
         return config

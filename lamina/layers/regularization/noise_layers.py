@@ -155,6 +155,7 @@ class _SpatialDropout(_Noise):
         config = super().get_config()
         config.update({"rate": self.rate, "seed": self.seed, "data_format": self.data_format})
         config.pop("trainable")  # as Keras writes it: its SpatialDropout takes no `trainable` (no weights)
+        config["dtype"] = self.dtype_policy.name  # a name, as Keras writes it
         return config
 
 
