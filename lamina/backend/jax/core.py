@@ -13,7 +13,7 @@ SUPPORTS_SPARSE_TENSORS = False
 IS_THREAD_SAFE = True
 
 
-def _jax_dtype(dtype):
+def to_jax_dtype(dtype):
     name = dtypes.standardize_dtype(dtype)
     if name == "string":
         raise ValueError("The JAX backend has no string tensors; strings stay on the host as NumPy arrays.")
@@ -52,7 +52,7 @@ def convert_to_tensor(x, dtype=None, sparse=None):
         if dtype is None or dtypes.standardize_dtype(dtype) == x.dtype.name:
             return x
     if dtype is not None:
-        dtype = _jax_dtype(dtype)
+        dtype = to_jax_dtype(dtype)
     if isinstance(x, jax.Array):
         return x if dtype is None or x.dtype == dtype else x.astype(dtype)
     if isinstance(x, KerasTensor):
@@ -66,13 +66,13 @@ def convert_to_tensor(x, dtype=None, sparse=None):
         elif isinstance(x, int):
             dtype = jnp.int32
         elif isinstance(x, float):
-            dtype = _jax_dtype(None)
+            dtype = to_jax_dtype(None)
         elif isinstance(x, np.ndarray) and x.dtype == np.float64:
             dtype = jnp.float32 if not jax.config.jax_enable_x64 else None
         elif isinstance(x, (list, tuple)):
             arr = np.asarray(x)
             if arr.dtype == np.float64:
-                dtype = _jax_dtype(None)
+                dtype = to_jax_dtype(None)
             elif arr.dtype == np.int64:
                 dtype = jnp.int32
             x = arr
@@ -111,7 +111,7 @@ def _to_struct(x, fill):
         shape = tuple(fill if d is None else d for d in x.shape)
         if x.dtype == "string":
             return np.empty(shape, dtype=object)
-        return jax.ShapeDtypeStruct(shape, _jax_dtype(x.dtype))
+        return jax.ShapeDtypeStruct(shape, to_jax_dtype(x.dtype))
     return x
 
 

@@ -4,12 +4,12 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 
-from lamina.backend.jax.core import _jax_dtype, convert_to_tensor
+from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
 
 
 def _float(x):
     x = convert_to_tensor(x)
-    return x if jnp.issubdtype(x.dtype, jnp.inexact) else x.astype(_jax_dtype(None))
+    return x if jnp.issubdtype(x.dtype, jnp.inexact) else x.astype(to_jax_dtype(None))
 
 
 def cholesky(x, upper=False):

@@ -3,12 +3,12 @@
 import jax
 import jax.numpy as jnp
 
-from lamina.backend.jax.core import _jax_dtype, convert_to_tensor
+from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
 
 
 def _float(x):
     x = convert_to_tensor(x)
-    return x if jnp.issubdtype(x.dtype, jnp.inexact) else x.astype(_jax_dtype(None))
+    return x if jnp.issubdtype(x.dtype, jnp.inexact) else x.astype(to_jax_dtype(None))
 
 
 def _num_segments(segment_ids, num_segments):

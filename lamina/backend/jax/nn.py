@@ -5,12 +5,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend.common import ctc_beam
-from lamina.backend.jax.core import _jax_dtype, convert_to_tensor
+from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
 
 
 def _float(x):
     x = convert_to_tensor(x)
-    return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(_jax_dtype(None))
+    return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(to_jax_dtype(None))
 
 
 def relu(x):
@@ -76,7 +76,7 @@ def log_softmax(x, axis=-1):
 
 
 def one_hot(x, num_classes, axis=-1, dtype=None):
-    return jax.nn.one_hot(convert_to_tensor(x), num_classes, axis=axis, dtype=_jax_dtype(dtype))
+    return jax.nn.one_hot(convert_to_tensor(x), num_classes, axis=axis, dtype=to_jax_dtype(dtype))
 
 
 # A finite stand-in for log(0): keeps logaddexp and its gradients free of inf - inf.

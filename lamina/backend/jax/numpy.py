@@ -1,13 +1,9 @@
 """JAX implementations of the NumPy-like ops (``lamina.ops.numpy``)."""
 
-import jax
 import jax.numpy as jnp
 
-from lamina.backend.jax.core import _jax_dtype, convert_to_tensor
-
-
-def _dt(dtype):
-    return None if dtype is None else _jax_dtype(dtype)
+from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
+from lamina.backend.jax.numpy_helpers import _dt
 
 
 add = jnp.add
@@ -64,7 +60,7 @@ def sum(x, axis=None, keepdims=False):
 def mean(x, axis=None, keepdims=False):
     x = convert_to_tensor(x)
     if jnp.issubdtype(x.dtype, jnp.integer) or x.dtype == jnp.bool_:
-        x = x.astype(_jax_dtype(None))
+        x = x.astype(to_jax_dtype(None))
     return jnp.mean(x, axis=axis, keepdims=keepdims)
 
 
@@ -81,11 +77,11 @@ def argmax(x, axis=None, keepdims=False):
 
 
 def zeros(shape, dtype=None):
-    return jnp.zeros(shape, dtype=_jax_dtype(dtype))
+    return jnp.zeros(shape, dtype=to_jax_dtype(dtype))
 
 
 def ones(shape, dtype=None):
-    return jnp.ones(shape, dtype=_jax_dtype(dtype))
+    return jnp.ones(shape, dtype=to_jax_dtype(dtype))
 
 
 def full(shape, fill_value, dtype=None):
@@ -140,7 +136,10 @@ def dot(x1, x2):
     return jnp.dot(x1, x2)
 
 
-# Further families live in their own modules; this namespace exposes them all.
+# The other families live in their own modules, as in ``lamina.ops``; this namespace exposes them all.
 from lamina.backend.jax.numpy_math import *  # noqa: E402,F401,F403
 from lamina.backend.jax.numpy_linalg import *  # noqa: E402,F401,F403
-from lamina.backend.jax.numpy_extra import *  # noqa: E402,F401,F403
+from lamina.backend.jax.numpy_shape import *  # noqa: E402,F401,F403
+from lamina.backend.jax.numpy_reduce import *  # noqa: E402,F401,F403
+from lamina.backend.jax.numpy_index import *  # noqa: E402,F401,F403
+from lamina.backend.jax.numpy_create import *  # noqa: E402,F401,F403

@@ -1,4 +1,4 @@
-"""JAX products and matrix helpers for ``lamina.ops.numpy`` (tensordot, outer, kron, trace ...)."""
+"""JAX products and matrix helpers for ``lamina.ops.numpy_linalg`` (tensordot, outer, kron, trace ...)."""
 
 import jax.numpy as jnp
 

@@ -1,8 +1,18 @@
-"""JAX element-wise math for ``lamina.ops.numpy`` (trigonometry, rounding, bits, tests)."""
+"""JAX element-wise math for ``lamina.ops.numpy_math`` (trigonometry, rounding, bits, tests)."""
 
 import jax.numpy as jnp
 
-from lamina.backend.jax.core import _jax_dtype, convert_to_tensor
+from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
+from lamina.backend.jax.numpy_helpers import _float_input
+
+__all__ = [
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "exp2",
+    "expm1", "log1p", "log2", "log10", "cbrt", "reciprocal", "deg2rad", "rad2deg", "sinc", "angle", "floor", "ceil",
+    "trunc", "positive", "conj", "real", "imag", "isnan", "isinf", "isfinite", "signbit", "bitwise_and",
+    "bitwise_or", "bitwise_xor", "bitwise_not", "left_shift", "right_shift", "gcd", "lcm", "fmod", "arctan2",
+    "hypot", "copysign", "logaddexp", "logaddexp2", "float_power", "round", "sign", "heaviside", "nan_to_num",
+    "isclose", "allclose",
+]
 
 
 def _tensor_args(fn):
@@ -11,17 +21,6 @@ def _tensor_args(fn):
     def op(*args, **kwargs):
         args = [a if isinstance(a, (int, float, bool, complex)) else convert_to_tensor(a) for a in args]
         return fn(*args, **kwargs)
-
-    op.__name__ = getattr(fn, "__name__", "op")
-    return op
-
-
-def _float_input(fn):
-    def op(x, *args, **kwargs):
-        x = convert_to_tensor(x)
-        if not jnp.issubdtype(x.dtype, jnp.inexact):
-            x = x.astype(_jax_dtype(None))
-        return fn(x, *args, **kwargs)
 
     op.__name__ = getattr(fn, "__name__", "op")
     return op
@@ -78,7 +77,7 @@ def _float_pair(fn):
     def op(x1, x2):
         x1, x2 = (v if isinstance(v, (int, float)) else convert_to_tensor(v) for v in (x1, x2))
         if not jnp.issubdtype(jnp.result_type(x1, x2), jnp.inexact):
-            floatx = _jax_dtype(None)
+            floatx = to_jax_dtype(None)
             x1, x2 = (v if isinstance(v, (int, float)) else v.astype(floatx) for v in (x1, x2))
             if isinstance(x1, (int, float)) and isinstance(x2, (int, float)):
                 x1 = jnp.asarray(x1, floatx)
@@ -110,7 +109,7 @@ def heaviside(x1, x2):
     x1, x2 = convert_to_tensor(x1), convert_to_tensor(x2)
     dtype = jnp.result_type(x1, x2)
     if not jnp.issubdtype(dtype, jnp.inexact):
-        dtype = _jax_dtype(None)
+        dtype = to_jax_dtype(None)
     return jnp.heaviside(x1.astype(dtype), x2.astype(dtype))
 
 
@@ -126,5 +125,3 @@ def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
 def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
     return jnp.all(isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
-
-__all__ = [n for n in dir() if not n.startswith("_") and n not in ("jnp", "convert_to_tensor")]

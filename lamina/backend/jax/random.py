@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 
 from lamina.backend.common.random_seed import draw_seed
-from lamina.backend.jax.core import _jax_dtype
+from lamina.backend.jax.core import to_jax_dtype
 
 
 def _key(seed):
@@ -13,19 +13,19 @@ def _key(seed):
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    return jax.random.normal(_key(seed), tuple(shape), dtype=_jax_dtype(dtype)) * stddev + mean
+    return jax.random.normal(_key(seed), tuple(shape), dtype=to_jax_dtype(dtype)) * stddev + mean
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    return jax.random.uniform(_key(seed), tuple(shape), dtype=_jax_dtype(dtype), minval=minval, maxval=maxval)
+    return jax.random.uniform(_key(seed), tuple(shape), dtype=to_jax_dtype(dtype), minval=minval, maxval=maxval)
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):
-    return jax.random.randint(_key(seed), tuple(shape), minval, maxval, dtype=_jax_dtype(dtype))
+    return jax.random.randint(_key(seed), tuple(shape), minval, maxval, dtype=to_jax_dtype(dtype))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    x = jax.random.truncated_normal(_key(seed), -2.0, 2.0, tuple(shape), dtype=_jax_dtype(dtype))
+    x = jax.random.truncated_normal(_key(seed), -2.0, 2.0, tuple(shape), dtype=to_jax_dtype(dtype))
     return x * stddev + mean
 
 
@@ -45,16 +45,16 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
     logits = jnp.asarray(logits)
     out = jax.random.categorical(_key(seed), logits[..., None, :], axis=-1,
                                  shape=logits.shape[:-1] + (num_samples,))
-    return out.astype(_jax_dtype(dtype))
+    return out.astype(to_jax_dtype(dtype))
 
 
 def gamma(shape, alpha, dtype=None, seed=None):
-    return jax.random.gamma(_key(seed), alpha, tuple(shape), dtype=_jax_dtype(dtype))
+    return jax.random.gamma(_key(seed), alpha, tuple(shape), dtype=to_jax_dtype(dtype))
 
 
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
-    return jax.random.binomial(_key(seed), counts, probabilities, tuple(shape), dtype=_jax_dtype(dtype))
+    return jax.random.binomial(_key(seed), counts, probabilities, tuple(shape), dtype=to_jax_dtype(dtype))
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
-    return jax.random.beta(_key(seed), alpha, beta, tuple(shape), dtype=_jax_dtype(dtype))
+    return jax.random.beta(_key(seed), alpha, beta, tuple(shape), dtype=to_jax_dtype(dtype))

@@ -4,42 +4,8 @@ import builtins
 
 import torch
 
-from lamina.backend.common import dtypes
-from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
-
-
-def _t(x):
-    return convert_to_tensor(x)
-
-
-def _pair(x1, x2):
-    """Converts two operands, letting Python scalars take the other's dtype (weak typing)."""
-    if isinstance(x1, (int, float, bool)) and not isinstance(x2, (int, float, bool)):
-        x2 = _t(x2)
-        return _scalar_like(x1, x2), x2
-    if isinstance(x2, (int, float, bool)) and not isinstance(x1, (int, float, bool)):
-        x1 = _t(x1)
-        return x1, _scalar_like(x2, x1)
-    x1, x2 = _t(x1), _t(x2)
-    if x1.dtype != x2.dtype:
-        target = to_torch_dtype(dtypes.result_type(x1.dtype, x2.dtype))
-        x1, x2 = x1.to(target), x2.to(target)
-    return x1, x2
-
-
-def _scalar_like(scalar, ref):
-    if isinstance(scalar, float) and not (ref.is_floating_point() or ref.is_complex()):
-        return torch.tensor(scalar, dtype=to_torch_dtype(None))
-    return torch.tensor(scalar, dtype=ref.dtype) if not isinstance(scalar, bool) or ref.dtype == torch.bool else torch.tensor(scalar)
-
-
-def _binary(fn):
-    def op(x1, x2):
-        a, b = _pair(x1, x2)
-        return fn(a, b)
-
-    op.__name__ = fn.__name__
-    return op
+from lamina.backend.torch.core import to_torch_dtype
+from lamina.backend.torch.numpy_helpers import _axis, _binary, _float_input, _pair, _promote, _t
 
 
 add = _binary(torch.add)
@@ -73,21 +39,10 @@ def power(x1, x2):
     return torch.pow(a, b)
 
 
-def _float_unary(fn):
-    def op(x):
-        x = _t(x)
-        if not (x.is_floating_point() or x.is_complex()):
-            x = x.to(to_torch_dtype(None))
-        return fn(x)
-
-    op.__name__ = fn.__name__
-    return op
-
-
-sqrt = _float_unary(torch.sqrt)
-exp = _float_unary(torch.exp)
-log = _float_unary(torch.log)
-tanh = _float_unary(torch.tanh)
+sqrt = _float_input(torch.sqrt)
+exp = _float_input(torch.exp)
+log = _float_input(torch.log)
+tanh = _float_input(torch.tanh)
 
 
 def negative(x):
@@ -142,9 +97,7 @@ def dot(x1, x2):
 
 
 def einsum(subscripts, *operands):
-    operands = [_t(o) for o in operands]
-    target = to_torch_dtype(dtypes.result_type(*[o.dtype for o in operands]))
-    return torch.einsum(subscripts, *[o.to(target) for o in operands])
+    return torch.einsum(subscripts, *_promote(operands))
 
 
 def transpose(x, axes=None):
@@ -179,19 +132,11 @@ def reshape(x, newshape):
 
 
 def concatenate(xs, axis=0):
-    xs = [_t(x) for x in xs]
-    target = to_torch_dtype(dtypes.result_type(*[x.dtype for x in xs]))
-    return torch.cat([x.to(target) for x in xs], dim=axis)
+    return torch.cat(_promote(xs), dim=axis)
 
 
 def stack(x, axis=0):
-    xs = [_t(v) for v in x]
-    target = to_torch_dtype(dtypes.result_type(*[v.dtype for v in xs]))
-    return torch.stack([v.to(target) for v in xs], dim=axis)
-
-
-def _axis(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
+    return torch.stack(_promote(x), dim=axis)
 
 
 def sum(x, axis=None, keepdims=False):
@@ -346,7 +291,10 @@ def all(x, axis=None, keepdims=False):
     return torch.all(x, dim=_axis(axis), keepdim=keepdims)
 
 
-# Further families live in their own modules; this namespace exposes them all.
+# The other families live in their own modules, as in ``lamina.ops``; this namespace exposes them all.
 from lamina.backend.torch.numpy_math import *  # noqa: E402,F401,F403
 from lamina.backend.torch.numpy_linalg import *  # noqa: E402,F401,F403
-from lamina.backend.torch.numpy_extra import *  # noqa: E402,F401,F403
+from lamina.backend.torch.numpy_shape import *  # noqa: E402,F401,F403
+from lamina.backend.torch.numpy_reduce import *  # noqa: E402,F401,F403
+from lamina.backend.torch.numpy_index import *  # noqa: E402,F401,F403
+from lamina.backend.torch.numpy_create import *  # noqa: E402,F401,F403

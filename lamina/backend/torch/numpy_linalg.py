@@ -1,8 +1,8 @@
-"""Torch products and matrix helpers for ``lamina.ops.numpy`` (tensordot, outer, kron, trace ...)."""
+"""Torch products and matrix helpers for ``lamina.ops.numpy_linalg`` (tensordot, outer, kron, trace ...)."""
 
 import torch
 
-from lamina.backend.torch.numpy import _pair, _t
+from lamina.backend.torch.numpy_helpers import _pair, _t
 
 
 def _promoted(x1, x2):

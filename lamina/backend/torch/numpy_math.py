@@ -1,4 +1,4 @@
-"""Torch element-wise math for ``lamina.ops.numpy`` (trigonometry, rounding, bits, tests).
+"""Torch element-wise math for ``lamina.ops.numpy_math`` (trigonometry, rounding, bits, tests).
 
 Dtypes follow JAX's rules: float-valued functions of integers give ``floatx()``; Python
 scalars take the dtype of the tensor they meet.
@@ -6,19 +6,17 @@ scalars take the dtype of the tensor they meet.
 
 import torch
 
-from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
-from lamina.backend.torch.numpy import _binary, _pair, _t
+from lamina.backend.torch.core import to_torch_dtype
+from lamina.backend.torch.numpy_helpers import _binary, _float_input, _pair, _t
 
-
-def _float_input(fn):
-    def op(x, *args, **kwargs):
-        x = _t(x)
-        if not (x.is_floating_point() or x.is_complex()):
-            x = x.to(to_torch_dtype(None))
-        return fn(x, *args, **kwargs)
-
-    op.__name__ = fn.__name__
-    return op
+__all__ = [
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "exp2",
+    "expm1", "log1p", "log2", "log10", "reciprocal", "deg2rad", "rad2deg", "sinc", "angle", "cbrt", "floor", "ceil",
+    "trunc", "isnan", "isinf", "isfinite", "signbit", "positive", "conj", "real", "imag", "round", "sign",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "gcd", "lcm", "fmod", "arctan2",
+    "hypot", "copysign", "logaddexp", "logaddexp2", "heaviside", "float_power", "bitwise_not", "nan_to_num",
+    "isclose", "allclose",
+]
 
 
 def _same_dtype(fn):
@@ -158,5 +156,3 @@ def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
 def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
     return torch.all(isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
-
-__all__ = [n for n in dir() if not n.startswith("_") and n not in ("torch", "convert_to_tensor", "to_torch_dtype")]
