@@ -8,8 +8,6 @@ import pytest
 import lamina
 from lamina import callbacks, layers
 
-pytestmark = pytest.mark.skipif(not hasattr(lamina.Model, "fit"), reason="needs Model.fit")
-
 
 def _model(learning_rate=0.05):
     model = lamina.Sequential([layers.Input((3,)), layers.Dense(1)])

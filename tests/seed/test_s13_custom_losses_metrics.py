@@ -8,7 +8,6 @@ attribute and updates it itself, which is what the last test shows.
 """
 
 import numpy as np
-import pytest
 
 import lamina
 from lamina import ops
@@ -95,15 +94,6 @@ def test_custom_metric_is_functional_in_a_stateless_scope():
     np.testing.assert_allclose(_np(m.result()), 0.0)
 
 
-def _fit_available():
-    try:
-        from lamina.callbacks import CallbackList  # noqa: F401
-    except ImportError:
-        return False
-    return hasattr(lamina.Model, "fit")
-
-
-@pytest.mark.skipif(not _fit_available(), reason="Model.fit needs lamina.callbacks, not built yet")
 def test_compile_and_fit_with_custom_loss_and_metric():
     model = lamina.Sequential([lamina.Input((5,)), lamina.layers.Dense(8, activation="relu"),
                                lamina.layers.Dense(1)])

@@ -16,8 +16,6 @@ import pytest
 
 import lamina as keras
 
-pytestmark = pytest.mark.skipif(not hasattr(keras.Model, "fit"), reason="needs Model.fit")
-
 
 def get_model():
     model = keras.Sequential()
