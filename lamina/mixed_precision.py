@@ -1,10 +1,13 @@
 """``lamina.mixed_precision``: compute in float16/bfloat16 with float32 variables.
 
+Under ``"mixed_float16"``, ``compile`` wraps the optimizer in a ``LossScaleOptimizer``.
+
 Example:
     >>> lamina.mixed_precision.set_global_policy("mixed_float16")
 """
 
 from lamina.dtype_policies import DTypePolicy, dtype_policy, set_dtype_policy
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
 
 Policy = DTypePolicy
 

@@ -53,7 +53,13 @@ def children(obj):
     if _is_graph_model(obj):
         yield "layers", obj.layers
     if not isinstance(obj, Layer):
-        return  # an optimizer's state is its own `variables`
+        # An optimizer's state is its own `variables`; one that wraps another
+        # (LossScaleOptimizer) also holds it as a child, as Keras saves `inner_optimizer`.
+        if is_optimizer(obj):
+            for key in sorted(vars(obj), key=_name_key):
+                if is_optimizer(vars(obj)[key]):
+                    yield key, vars(obj)[key]
+        return
     for key in sorted(vars(obj), key=_name_key):
         if key in _SKIP_ATTRS or key.startswith("__"):
             continue
