@@ -83,4 +83,10 @@ def test_dropout_layers_in_training_step_under_value_and_grad():
     x = np.ones((4, 2), "float32")
     dense(x)
     loss, grads = ops.value_and_grad(lambda: ops.mean(noise(dense(x), training=True)), dense.trainable_weights)
-    assert all(np.isfinite(_np(g)).all() for g in grads)
+    # The noise is additive, so d mean(x @ W + b + noise) / d(W, b) is the noise-free
+    # gradient: each output is 1 / (4 * 3) of the mean, and x is all ones.
+    np.testing.assert_allclose(_np(grads[0]), np.full((2, 3), 4 / 12), rtol=1e-6)
+    np.testing.assert_allclose(_np(grads[1]), np.full((3,), 4 / 12), rtol=1e-6)
+    clean = float(_np(ops.mean(dense(x))))
+    assert not np.isclose(float(_np(loss)), clean, atol=1e-3)  # the noise was applied in training
+    np.testing.assert_allclose(_np(ops.mean(noise(dense(x), training=False))), clean, rtol=1e-6)

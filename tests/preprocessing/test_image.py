@@ -45,11 +45,24 @@ def test_flip_values_and_unbatched():
     assert single.shape == (2, 3, 1)
 
 
-def test_contrast_and_brightness_stay_in_range():
+def test_contrast_and_brightness_follow_keras_formulas_and_clip():
+    # Keras 3: contrast is (x - mean) * f + mean per image and channel, f drawn per image
+    # from [1 - lower, 1 + upper]; brightness adds one delta per image, |delta| <= 0.9 * 255;
+    # both clip to [0, 255]. The factors are random, so each is recovered from the pixels.
     out = npy(layers.RandomContrast((0.0, 2.0), seed=1)(IMAGES, training=True))
-    assert out.min() >= 0.0 and out.max() <= 255.0
     bright = npy(layers.RandomBrightness(0.9, value_range=(0, 255), seed=1)(IMAGES, training=True))
-    assert bright.min() >= 0.0 and bright.max() <= 255.0
+    for image, contrasted, brightened in zip(IMAGES, out, bright):
+        centred = image - image.mean(axis=(0, 1))
+        inside = (contrasted > 0) & (contrasted < 255)
+        factor = np.sum(((contrasted - image.mean(axis=(0, 1))) * centred)[inside]) / np.sum((centred ** 2)[inside])
+        assert 1.0 - 1e-4 <= factor <= 3.0 + 1e-4
+        expected = np.clip(centred * factor + image.mean(axis=(0, 1)), 0, 255)
+        np.testing.assert_allclose(contrasted, expected, atol=1e-2)
+        inside = (brightened > 0) & (brightened < 255)
+        delta = np.mean((brightened - image)[inside])
+        assert abs(delta) <= 0.9 * 255 + 1e-3
+        np.testing.assert_allclose(brightened, np.clip(image + delta, 0, 255), atol=1e-2)
+    assert (out == 0).any() and (out == 255).any() and (bright == 0).any() and (bright == 255).any()
 
 
 def test_random_crop():
