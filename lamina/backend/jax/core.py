@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lamina.backend.common import dtypes, tree
+from lamina.backend.common import dtypes, shape_inference, tree
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.stateless_scope import StatelessScope, get_stateless_scope
 from lamina.backend.common.variables import Variable as _BaseVariable
@@ -103,27 +103,18 @@ def standardize_dtype_of(x):
 
 
 # -- symbolic shape inference ---------------------------------------------------
-_PROBE_SIZES = (83, 89)
-
-
-def _to_struct(x, fill):
-    if isinstance(x, KerasTensor):
-        shape = tuple(fill if d is None else d for d in x.shape)
-        if x.dtype == "string":
-            return np.empty(shape, dtype=object)
-        return jax.ShapeDtypeStruct(shape, to_jax_dtype(x.dtype))
-    return x
+def _abstract(shape, dtype):
+    return jax.ShapeDtypeStruct(shape, to_jax_dtype(dtype))
 
 
 def compute_output_spec(fn, *args, **kwargs):
-    """Runs ``fn`` abstractly on KerasTensors and returns KerasTensors of the result.
+    """Runs ``fn`` abstractly (``jax.eval_shape``) on KerasTensors and returns KerasTensors of the result.
 
     Unknown dimensions are probed with two sizes; those that change stay ``None``.
     """
     results = []
-    for fill in _PROBE_SIZES:
-        flat_in = tree.flatten((args, kwargs))
-        structs = [_to_struct(x, fill) for x in flat_in]
+    for fill in shape_inference.probe_sizes(args, kwargs):
+        structs = [shape_inference.stand_in(x, fill, _abstract) for x in tree.flatten((args, kwargs))]
         tensor_positions = [i for i, x in enumerate(structs) if isinstance(x, jax.ShapeDtypeStruct)]
 
         def wrapped(*tensors):
@@ -135,21 +126,8 @@ def compute_output_spec(fn, *args, **kwargs):
                 out = fn(*a, **k)
             return tree.map_structure(lambda o: o.value if isinstance(o, Variable) else o, out)
 
-        out = jax.eval_shape(wrapped, *[structs[i] for i in tensor_positions])
-        results.append(out)
-        if not any(isinstance(x, KerasTensor) and None in x.shape for x in flat_in):
-            break
-
-    def to_keras_tensor(*outs):
-        first = outs[0]
-        if first is None or not hasattr(first, "shape"):
-            return first
-        shape = list(first.shape)
-        for other in outs[1:]:
-            shape = [a if a == b else None for a, b in zip(shape, other.shape)]
-        return KerasTensor(shape, dtype=dtypes.standardize_dtype(first.dtype))
-
-    return tree.map_structure(to_keras_tensor, *results)
+        results.append(jax.eval_shape(wrapped, *[structs[i] for i in tensor_positions]))
+    return shape_inference.merge_probes(results)
 
 
 # -- control flow and gradients ---------------------------------------------------

@@ -5,7 +5,7 @@ import threading
 import numpy as np
 import torch
 
-from lamina.backend.common import dtypes, tree
+from lamina.backend.common import dtypes, shape_inference, tree
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.stateless_scope import StatelessScope
 from lamina.backend.common.variables import Variable as _BaseVariable
@@ -168,23 +168,15 @@ def standardize_dtype_of(x):
 
 
 # -- symbolic shape inference ---------------------------------------------------
-_PROBE_SIZES = (83, 89)
-
-
-def _placeholder(x, fill, device):
-    if isinstance(x, KerasTensor):
-        shape = tuple(fill if d is None else d for d in x.shape)
-        if x.dtype == "string":
-            return np.empty(shape, dtype=object)
-        dtype = to_torch_dtype(x.dtype)
-        if device == "meta":
-            return torch.empty(shape, dtype=dtype, device="meta")
-        return torch.ones(shape, dtype=dtype)
-    return x
+def _stand_in_maker(device):
+    if device == "meta":
+        return lambda shape, dtype: torch.empty(shape, dtype=to_torch_dtype(dtype), device="meta")
+    return lambda shape, dtype: torch.ones(shape, dtype=to_torch_dtype(dtype))
 
 
 def _run_abstract(fn, args, kwargs, fill, device):
-    a, k = tree.map_structure(lambda x: _placeholder(x, fill, device), (args, kwargs))
+    make = _stand_in_maker(device)
+    a, k = tree.map_structure(lambda x: shape_inference.stand_in(x, fill, make), (args, kwargs))
     previous = getattr(_symbolic, "active", False)
     _symbolic.active = device == "meta"
     try:
@@ -197,26 +189,14 @@ def _run_abstract(fn, args, kwargs, fill, device):
 
 def compute_output_spec(fn, *args, **kwargs):
     """Runs ``fn`` on meta tensors (or small real ones when an op has no meta kernel)."""
-    flat_in = tree.flatten((args, kwargs))
-    has_none = any(isinstance(x, KerasTensor) and None in x.shape for x in flat_in)
     results = []
-    for fill in _PROBE_SIZES if has_none else _PROBE_SIZES[:1]:
+    for fill in shape_inference.probe_sizes(args, kwargs):
         try:
             out = _run_abstract(fn, args, kwargs, fill, "meta")
         except Exception:
             out = _run_abstract(fn, args, kwargs, fill, "cpu")
         results.append(out)
-
-    def to_keras_tensor(*outs):
-        first = outs[0]
-        if first is None or not hasattr(first, "shape") or not hasattr(first, "dtype"):
-            return first
-        shape = list(first.shape)
-        for other in outs[1:]:
-            shape = [a if a == b else None for a, b in zip(shape, other.shape)]
-        return KerasTensor(shape, dtype=dtypes.standardize_dtype(first.dtype))
-
-    return tree.map_structure(to_keras_tensor, *results)
+    return shape_inference.merge_probes(results)
 
 
 # -- control flow and gradients ---------------------------------------------------
