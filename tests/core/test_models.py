@@ -176,10 +176,15 @@ def test_functional_config_round_trip():
 def test_masks_flow_through_functional():
     inputs = lamina.Input((None,), dtype="int32")
     emb = layers.Embedding(5, 2, mask_zero=True)(inputs)
-    assert emb._keras_mask is not None
-    model = lamina.Model(inputs, emb)
-    out = model(np.array([[1, 0]]))
-    assert _np(out).shape == (1, 2, 2)
+    pooled = layers.GlobalAveragePooling1D()(emb)  # averages only the unmasked steps
+    model = lamina.Model(inputs, [emb, pooled])
+    ids = np.array([[1, 0, 3], [2, 4, 0]])
+    steps, out = (_np(t) for t in model(ids))
+    assert steps.shape == (2, 3, 2)
+    mask = ids != 0
+    np.testing.assert_allclose(out, (steps * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True),
+                               rtol=1e-5, atol=1e-7)
+    assert not np.allclose(out, steps.mean(axis=1), rtol=1e-3)
 
 
 def test_ops_in_a_functional_graph_survive_config_and_save(tmp_path):

@@ -131,11 +131,23 @@ def test_initial_epoch_and_steps_per_epoch():
 
 def test_validation_data_tuple_and_freq():
     x, y = _data()
+    val_weight = np.linspace(0.5, 2.0, 20).astype("float32")
+    val_x, val_y = x[:20], y[:20]
     model = _model()
-    history = model.fit(x, y, epochs=4, verbose=0, validation_data=(x[:20], y[:20], np.ones(20)),
+    initial_weights = model.get_weights()
+    history = model.fit(x, y, epochs=4, verbose=0, shuffle=False, validation_data=(val_x, val_y, val_weight),
                         validation_freq=2)
     assert len(history.history["val_loss"]) == 2
     assert len(history.history["loss"]) == 4
+    # Validation runs after epochs 2 and 4, on the weighted validation tuple.
+    after_four = model.evaluate(val_x, val_y, sample_weight=val_weight, verbose=0, return_dict=True)
+    unweighted = model.evaluate(val_x, val_y, verbose=0, return_dict=True)
+    assert not np.isclose(after_four["loss"], unweighted["loss"], rtol=1e-3)
+    twin = _model()
+    twin.set_weights(initial_weights)
+    twin.fit(x, y, epochs=2, verbose=0, shuffle=False)
+    after_two = twin.evaluate(val_x, val_y, sample_weight=val_weight, verbose=0, return_dict=True)
+    np.testing.assert_allclose(history.history["val_loss"], [after_two["loss"], after_four["loss"]], rtol=1e-5)
 
 
 def test_verbose_modes_print(capsys):
