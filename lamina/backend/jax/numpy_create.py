@@ -1,11 +1,12 @@
-"""JAX tensor creation for ``lamina.ops.numpy_create``:
-array, eye, tri, linspace, logspace, empty, meshgrid, indices.
+"""JAX tensor creation for ``lamina.ops.numpy_create``.
+
+array, eye, tri, linspace, logspace, geomspace, empty, full_like, meshgrid, indices.
 """
 
 import jax.numpy as jnp
 
 from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
-from lamina.backend.jax.numpy_helpers import _t, _dt, _float
+from lamina.backend.jax.numpy_helpers import _dt, _float, _t
 
 __all__ = [
     "array", "eye", "tri", "linspace", "logspace", "geomspace", "empty", "full_like", "empty_like", "meshgrid",

@@ -1,7 +1,7 @@
-"""JAX indexing, searching, sorting and signal ops for ``lamina.ops.numpy_index``:
-gathers, scatters, search, unique, sort, histogram, correlate, interp.
+"""JAX indexing, searching and sorting for ``lamina.ops.numpy_index``.
 
-Index results are int32.
+Gathers and scatters along an axis, search, unique, sort, histogram, correlate, interp. Index
+results are int32.
 """
 
 import builtins
@@ -9,7 +9,7 @@ import builtins
 import numpy as np
 import jax.numpy as jnp
 
-from lamina.backend.jax.numpy_helpers import _t, _float, _i32
+from lamina.backend.jax.numpy_helpers import _float, _i32, _t
 
 __all__ = [
     "take_along_axis", "put_along_axis", "nonzero", "argwhere", "flatnonzero", "searchsorted", "digitize",

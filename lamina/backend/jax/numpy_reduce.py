@@ -1,13 +1,13 @@
-"""JAX reductions and statistics for ``lamina.ops.numpy_reduce``:
-var, std, quantile, cumulative ops, nan-aware reductions.
+"""JAX reductions and statistics for ``lamina.ops.numpy_reduce``.
 
-Statistics of integers are ``floatx()``; index results are int32.
+Variance, quantiles, cumulative and nan-aware reductions. Statistics of integers are
+``floatx()``; index results are int32.
 """
 
 import jax
 import jax.numpy as jnp
 
-from lamina.backend.jax.numpy_helpers import _t, _dt, _float, _axis, _i32
+from lamina.backend.jax.numpy_helpers import _axis, _dt, _float, _i32, _t
 
 __all__ = [
     "var", "std", "median", "quantile", "cumsum", "cumprod", "cummax", "cummin", "count_nonzero", "argmin",

@@ -1,11 +1,12 @@
-"""JAX shape manipulation for ``lamina.ops.numpy_shape``:
-move, flip, roll, repeat, split, pad, diagonals, insert, delete.
+"""JAX shape manipulation for ``lamina.ops.numpy_shape``.
+
+Moving, flipping, rolling, repeating, splitting and padding axes; diagonals; insert and delete.
 """
 
 import numpy as np
 import jax.numpy as jnp
 
-from lamina.backend.jax.numpy_helpers import _t, _axis
+from lamina.backend.jax.numpy_helpers import _axis, _t
 
 __all__ = [
     "moveaxis", "swapaxes", "flip", "rot90", "roll", "ravel", "repeat", "split", "array_split", "pad", "diag",

@@ -1,5 +1,6 @@
-"""Torch tensor creation for ``lamina.ops.numpy_create``:
-array, eye, tri, linspace, logspace, empty, meshgrid, indices.
+"""Torch tensor creation for ``lamina.ops.numpy_create``.
+
+array, eye, tri, linspace, logspace, geomspace, empty, full_like, meshgrid, indices.
 """
 
 import builtins
@@ -8,7 +9,7 @@ import math
 import torch
 
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
-from lamina.backend.torch.numpy_helpers import _t, _float, _promote
+from lamina.backend.torch.numpy_helpers import _float, _promote, _t
 
 __all__ = [
     "array", "eye", "tri", "linspace", "logspace", "geomspace", "empty", "full_like", "empty_like", "meshgrid",

@@ -1,7 +1,7 @@
-"""Torch indexing, searching, sorting and signal ops for ``lamina.ops.numpy_index``:
-gathers, scatters, search, unique, sort, histogram, correlate, interp.
+"""Torch indexing, searching and sorting for ``lamina.ops.numpy_index``.
 
-Index results are int32.
+Gathers and scatters along an axis, search, unique, sort, histogram, correlate, interp. Index
+results are int32.
 """
 
 import builtins
@@ -9,7 +9,7 @@ import builtins
 import torch
 
 from lamina.backend.torch.core import to_torch_dtype
-from lamina.backend.torch.numpy_helpers import _t, _pair, _float, _i32, _promote
+from lamina.backend.torch.numpy_helpers import _float, _i32, _pair, _promote, _t
 
 __all__ = [
     "take_along_axis", "put_along_axis", "nonzero", "argwhere", "flatnonzero", "searchsorted", "digitize",

@@ -1,7 +1,7 @@
-"""Torch reductions and statistics for ``lamina.ops.numpy_reduce``:
-var, std, quantile, cumulative ops, nan-aware reductions.
+"""Torch reductions and statistics for ``lamina.ops.numpy_reduce``.
 
-Statistics of integers are ``floatx()``; index results are int32.
+Variance, quantiles, cumulative and nan-aware reductions. Statistics of integers are
+``floatx()``; index results are int32.
 """
 
 import math
@@ -9,7 +9,7 @@ import math
 import torch
 
 from lamina.backend.torch.core import to_torch_dtype
-from lamina.backend.torch.numpy_helpers import _t, _float, _axes, _i32, _promote
+from lamina.backend.torch.numpy_helpers import _axes, _float, _i32, _promote, _t
 
 __all__ = [
     "var", "std", "quantile", "median", "cumsum", "cumprod", "cummax", "cummin", "count_nonzero", "argmin",

@@ -1,5 +1,6 @@
-"""Torch shape manipulation for ``lamina.ops.numpy_shape``:
-move, flip, roll, repeat, split, pad, diagonals, insert, delete.
+"""Torch shape manipulation for ``lamina.ops.numpy_shape``.
+
+Moving, flipping, rolling, repeating, splitting and padding axes; diagonals; insert and delete.
 """
 
 import builtins
@@ -7,7 +8,7 @@ import builtins
 import numpy as np
 import torch
 
-from lamina.backend.torch.numpy_helpers import _t, _axes
+from lamina.backend.torch.numpy_helpers import _axes, _t
 
 __all__ = [
     "moveaxis", "swapaxes", "flip", "rot90", "roll", "ravel", "repeat", "split", "array_split", "pad", "diag",
