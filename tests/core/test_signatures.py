@@ -35,6 +35,8 @@ REQUIRED = {
 for _conv in ("Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "ConvLSTM1D",
               "ConvLSTM2D", "ConvLSTM3D", "SeparableConv1D", "SeparableConv2D"):
     REQUIRED[_conv] = {"filters": 2, "kernel_size": 2}
+for _pool in ("AveragePooling1D", "AveragePooling2D", "AveragePooling3D"):
+    REQUIRED[_pool] = {"pool_size": 2}
 for _rnn in ("GRU", "GRUCell", "LSTM", "LSTMCell", "SimpleRNN", "SimpleRNNCell"):
     REQUIRED[_rnn] = {"units": 2}
 # Layers that take a layer or cell: built around a small one.

@@ -7,6 +7,7 @@ import pytest
 
 import lamina
 from lamina import backend, layers, testing
+from tests.conftest import keras_or_skip
 
 RNG = np.random.default_rng(1)
 
@@ -20,8 +21,8 @@ def _x(*shape):
     (layers.MaxPooling2D, {"pool_size": 3, "strides": 2, "padding": "same"}, (2, 7, 7, 3), (2, 4, 4, 3)),
     (layers.MaxPooling3D, {"data_format": "channels_first"}, (1, 2, 4, 4, 4), (1, 2, 2, 2, 2)),
     (layers.AveragePooling1D, {"pool_size": 3, "strides": 1}, (2, 7, 3), (2, 5, 3)),
-    (layers.AveragePooling2D, {"padding": "same"}, (2, 5, 5, 3), (2, 3, 3, 3)),
-    (layers.AveragePooling3D, {}, (1, 4, 4, 4, 2), (1, 2, 2, 2, 2)),
+    (layers.AveragePooling2D, {"pool_size": 2, "padding": "same"}, (2, 5, 5, 3), (2, 3, 3, 3)),
+    (layers.AveragePooling3D, {"pool_size": (2, 2, 2)}, (1, 4, 4, 4, 2), (1, 2, 2, 2, 2)),
     (layers.GlobalMaxPooling1D, {}, (2, 5, 3), (2, 3)),
     (layers.GlobalMaxPooling2D, {"keepdims": True}, (2, 5, 5, 3), (2, 1, 1, 3)),
     (layers.GlobalMaxPooling3D, {"data_format": "channels_first"}, (1, 2, 3, 3, 3), (1, 2)),
@@ -38,6 +39,17 @@ def test_aliases_and_names():
     assert layers.MaxPool2D is layers.MaxPooling2D and layers.AvgPool1D is layers.AveragePooling1D
     assert layers.GlobalAvgPool2D is layers.GlobalAveragePooling2D
     assert layers.MaxPooling2D().name == "max_pooling2d"
+
+
+@pytest.mark.parametrize("rank", [1, 2, 3])
+def test_average_pool_size_is_required_and_max_defaults_to_2(rank):
+    with pytest.raises(TypeError, match="pool_size"):
+        getattr(layers, f"AveragePooling{rank}D")()  # required, as in Keras 3
+    assert getattr(layers, f"MaxPooling{rank}D")().pool_size == (2,) * rank
+    keras = keras_or_skip()
+    with pytest.raises(TypeError, match="pool_size"):
+        getattr(keras.layers, f"AveragePooling{rank}D")()
+    assert tuple(getattr(keras.layers, f"MaxPooling{rank}D")().pool_size) == (2,) * rank
 
 
 def test_rank_error():
@@ -120,7 +132,7 @@ def test_parity_with_keras(parity, name, kwargs, spatial, data_format):
 def test_global_average_1d_mask_parity(parity):
     x = _x(2, 5, 3)
     mask = np.array([[1, 1, 1, 0, 0], [1, 0, 1, 1, 0]], bool)
-    keras = pytest.importorskip("keras")
+    keras = keras_or_skip()
     k = keras.layers.GlobalAveragePooling1D()(keras.ops.convert_to_tensor(x), mask=keras.ops.convert_to_tensor(mask))
     ours = layers.GlobalAveragePooling1D()(x, mask=backend.convert_to_tensor(mask))
     np.testing.assert_allclose(backend.convert_to_numpy(ours), keras.ops.convert_to_numpy(k), rtol=1e-5, atol=1e-6)

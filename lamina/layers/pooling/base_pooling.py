@@ -7,12 +7,16 @@ from lamina.layers.layer import Layer
 
 
 class BasePooling(Layer):
-    """Pools windows of ``pool_size``; subclasses set ``rank`` and ``_op`` (the pooling op)."""
+    """Pools windows of ``pool_size``; subclasses set ``rank`` and ``_op`` (the pooling op).
+
+    ``pool_size`` is required, as for Keras 3's average pooling; max pooling defaults it to 2
+    (``_MaxPooling``), as Keras does.
+    """
 
     rank = None
     _op = None
 
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.pool_size = _cu.tuplify(pool_size, self.rank, "pool_size")
         self.strides = self.pool_size if strides is None else _cu.tuplify(strides, self.rank, "strides")
@@ -46,19 +50,27 @@ class BasePooling(Layer):
         return config
 
 
+class _MaxPooling(BasePooling):
+    """Max pooling: ``pool_size`` defaults to 2 in every dimension, as in Keras 3."""
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(pool_size, strides=strides, padding=padding, data_format=data_format, **kwargs)
+
+
 def _pool_class(name, rank, op, what, example):
+    is_max = op is ops.max_pool
     doc = f"""{what} pooling over {rank}-D windows.
 
     Args:
-        pool_size: int or tuple of {rank} ints, the window (default 2).
+        pool_size: int or tuple of {rank} ints, the window ({"default 2" if is_max else "required"}).
         strides: int or tuple; defaults to ``pool_size``.
-        padding: ``"valid"`` or ``"same"`` (Keras semantics{", padding not counted" if op is ops.average_pool else ""}).
+        padding: ``"valid"`` or ``"same"`` (Keras semantics{"" if is_max else ", padding not counted"}).
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
 
     Example:
         >>> {example}
     """
-    return type(name, (BasePooling,), {"rank": rank, "_op": staticmethod(op), "__doc__": doc,
+    return type(name, (_MaxPooling if is_max else BasePooling,), {"rank": rank, "_op": staticmethod(op), "__doc__": doc,
                                        "__module__": __name__})
 
 
@@ -71,9 +83,9 @@ MaxPooling3D = _pool_class("MaxPooling3D", 3, ops.max_pool, "Max",
 AveragePooling1D = _pool_class("AveragePooling1D", 1, ops.average_pool, "Average",
                                "lamina.layers.AveragePooling1D(3, 1)(lamina.ops.ones((1, 6, 2))).shape  # (1, 4, 2)")
 AveragePooling2D = _pool_class("AveragePooling2D", 2, ops.average_pool, "Average",
-                               "lamina.layers.AveragePooling2D()(lamina.ops.ones((1, 6, 6, 2))).shape  # (1, 3, 3, 2)")
+                               "lamina.layers.AveragePooling2D(2)(lamina.ops.ones((1, 6, 6, 2))).shape  # (1, 3, 3, 2)")
 AveragePooling3D = _pool_class("AveragePooling3D", 3, ops.average_pool, "Average",
-                               "lamina.layers.AveragePooling3D()(lamina.ops.ones((1, 4, 4, 4, 2))).shape  # (1, 2, 2, 2, 2)")
+                               "lamina.layers.AveragePooling3D(2)(lamina.ops.ones((1, 4, 4, 4, 2))).shape  # (1, 2, 2, 2, 2)")
 
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
 AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
