@@ -14,8 +14,11 @@ from lamina.layers.attention.multi_head_attention import (
 from lamina.layers.layer import Layer
 
 
-class GroupQueryAttention(_ProjectionArgs, Layer):
+class GroupedQueryAttention(_ProjectionArgs, Layer):
     """Grouped-query attention: ``num_query_heads`` query heads over ``num_key_value_heads`` key/value heads.
+
+    Sublayers are private attributes (``_query_dense`` ...), as in Keras, where they make the
+    weight paths of ``.keras`` files.
 
     Weights (as Keras 3): ``query`` ``(dim, num_query_heads, head_dim)``, ``key``, with
     ``use_gate`` a ``gate`` ``(dim, num_query_heads, head_dim)``, then ``value``
@@ -76,16 +79,16 @@ class GroupQueryAttention(_ProjectionArgs, Layer):
                     f"Layer '{self.name}' (GroupedQueryAttention) expects {name} of rank 3 (batch, steps, dim). "
                     f"Received {name} shape {tuple(shape)}")
         self.feature_dim = query_shape[-1]
-        self.query_dense = self._dense("bqm,muh->bquh", (None, self.num_query_heads, self.head_dim), "uh", "query",
+        self._query_dense = self._dense("bqm,muh->bquh", (None, self.num_query_heads, self.head_dim), "uh", "query",
                                        query_shape)
-        self.key_dense = self._dense("bkm,mvh->bkvh", (None, self.num_key_value_heads, self.head_dim), "vh", "key",
+        self._key_dense = self._dense("bkm,mvh->bkvh", (None, self.num_key_value_heads, self.head_dim), "vh", "key",
                                      key_shape)
         if self.use_gate:  # built between key and value, as Keras orders the weights
             self._gate_dense = self._dense("bqm,muh->bquh", (None, self.num_query_heads, self.head_dim), "uh",
                                            "gate", query_shape, activation="sigmoid")
-        self.value_dense = self._dense("bkm,mvh->bkvh", (None, self.num_key_value_heads, self.head_dim), "vh",
+        self._value_dense = self._dense("bkm,mvh->bkvh", (None, self.num_key_value_heads, self.head_dim), "vh",
                                        "value", value_shape)
-        self.output_dense = self._dense("bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output",
+        self._output_dense = self._dense("bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output",
                                         tuple(query_shape[:-1]) + (self.num_query_heads, self.head_dim))
         self.built = True
 
@@ -102,9 +105,9 @@ class GroupQueryAttention(_ProjectionArgs, Layer):
                                        use_causal_mask, self.sliding_window)
         key = value if key is None else key
         gate = self._gate_dense(query) if self.use_gate else None
-        q = self.query_dense(query)
-        k = self._repeat_heads(self.key_dense(key))
-        v = self._repeat_heads(self.value_dense(value))
+        q = self._query_dense(query)
+        k = self._repeat_heads(self._key_dense(key))
+        v = self._repeat_heads(self._value_dense(value))
         q = q * ops.cast(1.0 / math.sqrt(float(self.head_dim)), q.dtype)
         scores = ops.einsum("bquh,bkuh->buqk", q, k)
         if mask is not None:
@@ -114,7 +117,7 @@ class GroupQueryAttention(_ProjectionArgs, Layer):
         if training and self.dropout > 0:
             dropped = _random.dropout(scores, self.dropout, seed=self.seed_generator)
         attended = ops.einsum("buqk,bkuh->bquh", dropped, v)
-        out = self.output_dense(attended if gate is None else attended * gate)
+        out = self._output_dense(attended if gate is None else attended * gate)
         return (out, scores) if return_attention_scores else out
 
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
@@ -130,6 +133,18 @@ class GroupQueryAttention(_ProjectionArgs, Layer):
         return out, KerasTensor((query.shape[0], self.num_query_heads, query.shape[1], source),
                                 dtype=self.compute_dtype)
 
+    def _keras_serialization(self):
+        # Keras exports (and so writes) this class as GroupQueryAttention; the class and the
+        # default layer name stay GroupedQueryAttention / grouped_query_attention, as in Keras.
+        if type(self) is not GroupedQueryAttention:
+            return None
+        form = {"module": "keras.layers", "class_name": "GroupQueryAttention", "config": self.get_config(),
+                "registered_name": None}
+        build_config = self.get_build_config()
+        if build_config is not None:
+            form["build_config"] = build_config
+        return form
+
     def get_config(self):
         config = super().get_config()
         config.update({
@@ -142,5 +157,4 @@ class GroupQueryAttention(_ProjectionArgs, Layer):
         return config
 
 
-# Keras exports and serializes this class as GroupQueryAttention; GroupedQueryAttention is its module name.
-GroupedQueryAttention = GroupQueryAttention
+GroupQueryAttention = GroupedQueryAttention

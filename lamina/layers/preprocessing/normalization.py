@@ -66,12 +66,16 @@ class Normalization(Layer):
         self._reduce = tuple(d for d in range(ndim) if d not in self._keep)
         self._broadcast_shape = tuple(input_shape[d] if d in self._keep else 1 for d in range(ndim))
         stat_shape = tuple(input_shape[d] for d in self._keep)
-        self.adapt_mean = self.add_weight(name="mean", shape=stat_shape, initializer="zeros", trainable=False)
-        self.adapt_variance = self.add_weight(name="variance", shape=stat_shape, initializer="ones", trainable=False)
-        self.count = self.add_weight(name="count", shape=(), dtype="int32", initializer="zeros", trainable=False)
         if self.input_mean is not None:
-            self.adapt_mean.assign(self._fit_to_stat(self.input_mean, stat_shape))
-            self.adapt_variance.assign(self._fit_to_stat(self.input_variance, stat_shape))
+            # Given statistics are constants of the config, as in Keras: no variables, nothing in the weights file.
+            self._fixed = (self._fit_to_stat(self.input_mean, stat_shape),
+                           self._fit_to_stat(self.input_variance, stat_shape))
+        else:
+            self._fixed = None
+            self.adapt_mean = self.add_weight(name="mean", shape=stat_shape, initializer="zeros", trainable=False)
+            self.adapt_variance = self.add_weight(name="variance", shape=stat_shape, initializer="ones",
+                                                  trainable=False)
+            self.count = self.add_weight(name="count", shape=(), dtype="int32", initializer="zeros", trainable=False)
         self.built = True
 
     def _fit_to_stat(self, value, stat_shape):
@@ -86,6 +90,9 @@ class Normalization(Layer):
             batch_size: rows per batch when ``data`` is an array.
             steps: the number of batches to read (all by default).
         """
+        if self.input_mean is not None:
+            raise ValueError(f"Normalization '{self.name}' was given `mean` and `variance`; adapt() computes them "
+                             "instead. Create the layer without mean and variance to adapt it.")
         total = total_sq = None
         count = 0
         for batch in _host.iter_batches(data, batch_size, steps, "Normalization"):
@@ -114,16 +121,20 @@ class Normalization(Layer):
 
     @property
     def mean(self):
-        return self.adapt_mean.value if self.built else None
+        if not self.built:
+            return None
+        return ops.convert_to_tensor(self._fixed[0]) if self._fixed is not None else self.adapt_mean.value
 
     @property
     def variance(self):
-        return self.adapt_variance.value if self.built else None
+        if not self.built:
+            return None
+        return ops.convert_to_tensor(self._fixed[1]) if self._fixed is not None else self.adapt_variance.value
 
     def call(self, inputs):
         inputs = ops.cast(inputs, self.compute_dtype)
-        mean = ops.reshape(ops.cast(self.adapt_mean.value, self.compute_dtype), self._broadcast_shape)
-        std = ops.maximum(ops.sqrt(ops.reshape(ops.cast(self.adapt_variance.value, self.compute_dtype),
+        mean = ops.reshape(ops.cast(self.mean, self.compute_dtype), self._broadcast_shape)
+        std = ops.maximum(ops.sqrt(ops.reshape(ops.cast(self.variance, self.compute_dtype),
                                                self._broadcast_shape)), backend.epsilon())
         if self.invert:
             return mean + inputs * std
