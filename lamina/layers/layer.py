@@ -267,14 +267,14 @@ class Layer(_tracking.Trackable):
         ``args`` and ``kwargs`` is cast to ``input_dtype`` (ints, bools and strings stay).
         Symbolic inputs keep their dtype here; ``compute_output_spec`` sees them cast."""
         dtype = self.input_dtype if self.autocast else None
-        if (len(args) == 1 and not kwargs and backend.is_tensor(args[0])
-                and (dtype is None or backend.standardize_dtype(args[0].dtype) == dtype)):
+        if (len(args) == 1 and backend.is_tensor(args[0])
+                and (dtype is None or backend.standardize_dtype(args[0].dtype) == dtype)
+                and all(v is None or isinstance(v, (bool, str)) for v in kwargs.values())):
             return args, kwargs  # the common case, without walking structures
         if args:
-            args = (_to_tensor_structure(args[0], dtype),) + tuple(
-                tree.map_structure(lambda v: _convert_leaf(v, dtype), a) for a in args[1:])
+            args = (_to_tensor_structure(args[0], dtype),) + tuple(_convert_nested(a, dtype) for a in args[1:])
         if kwargs:
-            kwargs = {k: tree.map_structure(lambda v: _convert_leaf(v, dtype), v) for k, v in kwargs.items()}
+            kwargs = {k: _convert_nested(v, dtype) for k, v in kwargs.items()}
         return args, kwargs
 
     def _autocast_scope(self):
@@ -500,6 +500,14 @@ def _convert_leaf(v, dtype, python_values=False):
             return backend.convert_to_tensor(arr, dtype=dtype)
         return backend.convert_to_tensor(arr)
     return v
+
+
+def _convert_nested(x, dtype):
+    if x is None or isinstance(x, (bool, int, float, str)):  # settings such as `training`: as they are
+        return x
+    if isinstance(x, (list, tuple, dict)):
+        return tree.map_structure(lambda v: _convert_leaf(v, dtype), x)
+    return _convert_leaf(x, dtype)
 
 
 def _cast_specs(structure, dtype):

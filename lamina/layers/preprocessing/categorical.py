@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lamina import ops
+from lamina import backend, ops
 from lamina.layers.layer import Layer
 from lamina.layers.preprocessing import _host
 from lamina.layers.preprocessing.index_lookup import standardize_output_mode
@@ -147,6 +147,12 @@ class Discretization(Layer):
             raise ValueError(f"Discretization '{self.name}'.adapt() received no data.")
         qs = np.linspace(0.0, 1.0, self.num_bins + 1)[1:-1]
         self.bin_boundaries = np.quantile(values, qs).astype(np.float32).tolist()
+
+    @property
+    def input_dtype(self):
+        # Values are bucketed in floatx whatever the output dtype (an "int64" policy from a
+        # Keras config must not cast the inputs to integers first).
+        return backend.floatx()
 
     def _boundaries(self):
         if self.bin_boundaries is None:
