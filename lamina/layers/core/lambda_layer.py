@@ -58,19 +58,42 @@ class Lambda(Layer):
         return KerasTensor(shape, dtype=self.compute_dtype)
 
     def get_config(self):
-        from lamina.saving.serialization_lib import serialize_function
+        from lamina.saving.serialization_lib import serialize_function, serialize_keras_object
 
         config = super().get_config()
         config["function"] = serialize_function(self.function)
-        config["arguments"] = self.arguments
-        if self._output_shape is not None and not callable(self._output_shape):
-            config["output_shape"] = list(self._output_shape)
+        if self._output_shape is not None:
+            config["output_shape"] = (serialize_function(self._output_shape) if callable(self._output_shape)
+                                      else list(self._output_shape))
+        if self.mask is not None:
+            config["mask"] = serialize_function(self.mask) if callable(self.mask) else serialize_keras_object(self.mask)
+        config["arguments"] = serialize_keras_object(self.arguments)
         return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None, safe_mode=None):
-        from lamina.saving.serialization_lib import deserialize_function
+        """Rebuilds the layer; a function stored as bytecode (a lambda) loads only with ``safe_mode=False``."""
+        from lamina.saving.serialization_lib import deserialize_function, deserialize_keras_object
 
         config = dict(config)
         config["function"] = deserialize_function(config["function"], custom_objects=custom_objects, safe_mode=safe_mode)
+        shape = config.get("output_shape")
+        if _is_function_config(shape):
+            config["output_shape"] = deserialize_function(shape, custom_objects=custom_objects, safe_mode=safe_mode)
+        elif isinstance(shape, list) and all(d is None or isinstance(d, int) for d in shape):
+            config["output_shape"] = tuple(shape)
+        mask = config.get("mask")
+        if _is_function_config(mask):
+            config["mask"] = deserialize_function(mask, custom_objects=custom_objects, safe_mode=safe_mode)
+        elif mask is not None:
+            config["mask"] = deserialize_keras_object(mask, custom_objects=custom_objects)
+        if "arguments" in config:
+            config["arguments"] = deserialize_keras_object(config["arguments"], custom_objects=custom_objects)
         return super().from_config(config)
+
+
+def _is_function_config(config):
+    """A serialized function: a lambda's bytecode (Keras 3 dict or Keras 2 list) or a function reference."""
+    if isinstance(config, dict):
+        return config.get("class_name") in ("__lambda__", "function")
+    return isinstance(config, (list, tuple)) and len(config) == 3 and isinstance(config[0], str)
