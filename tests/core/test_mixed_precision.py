@@ -146,3 +146,11 @@ def test_fit_and_evaluate_compute_in_float16(mixed_policy, method):
     x, y = np.ones((8, 3), "float32"), np.ones((8, 1), "float32")
     getattr(model, method)(x, y, verbose=0)
     assert seen and set(seen) == {"float16"}
+
+
+def test_discretization_buckets_in_float32_whatever_its_dtype(mixed_policy):
+    # In float16 1.0004 rounds to 1.0 (below 1.0002); cast to int64, 0.7 would become 0.
+    x = np.array([[1.0004, 0.7, 0.2]], "float32")
+    for dtype in (None, "int64"):
+        layer = layers.Discretization(bin_boundaries=[0.5, 1.0002], dtype=dtype)
+        assert backend.convert_to_numpy(layer(x)).tolist() == [[2, 1, 0]]
