@@ -1,5 +1,7 @@
 """InputSpec: what a layer accepts (rank, fixed axes, dtype), checked with clear errors."""
 
+import numpy as np
+
 from lamina.backend.common.tree import flatten
 
 
@@ -40,6 +42,37 @@ class InputSpec:
         return f"InputSpec({', '.join(parts)})"
 
 
+def check_input_before_build(layer, args):
+    """Checks an unbuilt ``layer``'s first positional input against its ``input_spec``
+    before ``build`` reads the input's shape, when that input is a scalar or a string:
+    ``Dense(2)("hello")`` then says which layer got what, instead of failing inside
+    ``build`` on a shape ``()``. Other inputs reach ``build``, whose own messages are more
+    specific, and the spec is checked after it.
+
+    Example:
+        >>> check_input_before_build(lamina.layers.Dense(2), (np.zeros((3, 4)),))
+    """
+    if layer.built or layer.input_spec is None or not args:
+        return
+    x = args[0]
+    if isinstance(x, (str, bytes)):  # a bare string has no shape to check; as an array it has ()
+        x = np.asarray(x)
+    if hasattr(x, "shape") and len(x.shape) == 0:
+        assert_input_compatibility(layer.input_spec, x, layer.name)
+
+
+def _received(x, shape):
+    """``Full shape received: ...``, with the value itself for a scalar (a string or number
+    given where a batch of features was expected)."""
+    text = f"Full shape received: {shape}"
+    if not shape and hasattr(x, "item") and not hasattr(x, "_keras_history"):
+        try:
+            text += f" (the value {x.item()!r} of type {type(x.item()).__name__})"
+        except (TypeError, ValueError, RuntimeError):
+            pass
+    return text
+
+
 def assert_input_compatibility(input_spec, inputs, layer_name):
     if input_spec is None:
         return
@@ -60,7 +93,7 @@ def assert_input_compatibility(input_spec, inputs, layer_name):
         if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
             raise ValueError(
                 f"{where} is incompatible with the layer: expected ndim={spec.ndim}, found ndim={ndim}. "
-                f"Full shape received: {shape}"
+                f"{_received(x, shape)}"
             )
         if spec.max_ndim is not None and ndim > spec.max_ndim:
             raise ValueError(
@@ -70,7 +103,7 @@ def assert_input_compatibility(input_spec, inputs, layer_name):
         if spec.min_ndim is not None and ndim < spec.min_ndim:
             raise ValueError(
                 f"{where} is incompatible with the layer: expected min_ndim={spec.min_ndim}, found "
-                f"ndim={ndim}. Full shape received: {shape}"
+                f"ndim={ndim}. {_received(x, shape)}"
             )
         for axis, size in spec.axes.items():
             if size is None:

@@ -8,6 +8,7 @@ import math
 
 from lamina import backend, ops
 from lamina.losses.loss import set_mask, squeeze_or_expand_to_same_rank
+from lamina.utils.value_checks import check_index_range
 
 
 def _pair(y_true, y_pred, dtype=None):
@@ -219,6 +220,12 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Cross-entropy between integer labels and predicted class probabilities.
 
+    Labels must lie in ``[0, num_classes)`` (``num_classes = y_pred.shape[axis]``), besides
+    ``ignore_class``. Eager calls (direct calls, ``run_eagerly=True``, uncompiled torch
+    steps) raise a ValueError naming the bad labels. Inside a compiled step (JAX ``jit``,
+    which ``fit`` uses on JAX) the labels cannot be checked: the loss of an out-of-range
+    label is NaN, never another class's loss.
+
     Args:
         from_logits: whether ``y_pred`` holds logits.
         ignore_class: a label value whose entries give 0 loss and are masked out of averages.
@@ -240,14 +247,22 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
             "sparse_categorical_crossentropy: y_true must hold integer labels with one axis fewer than "
             f"y_pred. Received: y_true.shape={tuple(y_true.shape)}, y_pred.shape={tuple(y_pred.shape)}."
         )
+    num_classes = y_pred.shape[class_axis]
+    if num_classes is not None:
+        check_index_range(y_true, num_classes, "sparse_categorical_crossentropy", "y_true",
+                          ignore=ignore_class, what="class labels")
     valid = None
     if ignore_class is not None:
         valid = ops.not_equal(y_true, ops.cast(ignore_class, ops.dtype(y_true)))
         y_true = ops.where(valid, y_true, ops.zeros_like(y_true))
         y_pred = ops.where(ops.expand_dims(valid, class_axis), y_pred, ops.zeros_like(y_pred))
-    labels = ops.expand_dims(ops.cast(y_true, "int32"), class_axis)
+    labels = ops.cast(y_true, "int32")
     log_probs = _log_probabilities(y_pred, from_logits, class_axis)
-    result = -ops.squeeze(ops.take_along_axis(log_probs, labels, axis=class_axis), class_axis)
+    result = -ops.squeeze(ops.take_along_axis(log_probs, ops.expand_dims(labels, class_axis), axis=class_axis),
+                          class_axis)
+    if num_classes is not None:  # compiled code cannot raise: a bad label gives NaN, not a wrapped class
+        in_range = ops.logical_and(ops.greater_equal(labels, 0), ops.less(labels, num_classes))
+        result = ops.where(in_range, result, ops.full_like(result, float("nan")))
     if valid is not None:
         result = ops.where(valid, result, ops.zeros_like(result))
         set_mask(result, valid)

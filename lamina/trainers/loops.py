@@ -9,6 +9,7 @@ from lamina.trainers import row_padding
 from lamina.trainers import state as state_lib
 from lamina.trainers import step_key
 from lamina.trainers.data_adapters import get_data_adapter, train_validation_split, unpack_x_y_sample_weight
+from lamina.trainers.data_adapters.data_utils import drop_unused_input_keys
 from lamina.trainers.epoch_iterator import EpochIterator
 from lamina.trainers.steps_policy import StepsPolicy
 
@@ -262,7 +263,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     verbose = _resolve_verbose(verbose)
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
-    _check_inputs(model, x)
+    x = _check_inputs(model, x)
     adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle,
                                class_weight=class_weight)
     val_adapter = None
@@ -354,19 +355,21 @@ def _decision_key(model, mode, adapter):
 
 
 def _check_inputs(model, x):
-    """Clear errors for dict inputs with unknown names and strings fed to numeric inputs."""
+    """``x`` with dict keys that name no input dropped (with a warning, as Keras does); clear
+    errors for missing input names and strings fed to numeric inputs."""
     names = getattr(model, "input_names", None)
     inputs = getattr(model, "_input_tensors", None)
     if not names or inputs is None:
-        return
+        return x
     if isinstance(x, dict):
         expected = list(model._inputs_struct.keys()) if isinstance(getattr(model, "_inputs_struct", None), dict) else names
         unknown = sorted(set(x) - set(expected))
         missing = [n for n in expected if n not in x]
-        if unknown or missing:
+        if missing:
             raise ValueError(
                 f"Model '{model.name}' expects inputs named {expected}. Received keys {sorted(x)} "
                 f"(unknown: {unknown}, missing: {missing}).")
+        x = drop_unused_input_keys(x, expected, model.name)
         flat = [(n, x[n], t) for n, t in zip(expected, inputs)] if len(expected) == len(inputs) else []
     elif isinstance(x, (list, tuple)) and len(inputs) > 1:
         if len(x) != len(inputs):
@@ -378,7 +381,7 @@ def _check_inputs(model, x):
     else:
         flat = []
     if host_split.has_host_layers(model):
-        return
+        return x
     for name, value, tensor in flat:
         if not isinstance(value, np.ndarray):
             continue
@@ -393,6 +396,7 @@ def _check_inputs(model, x):
             raise ValueError(
                 f"Model '{model.name}': input '{name}' expects arrays of shape {(None,) + shape}, "
                 f"but received an array of shape {tuple(value.shape)}.")
+    return x
 
 
 # -- evaluate ----------------------------------------------------------------------------
@@ -430,7 +434,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
              callbacks=None, return_dict=False):
     model._assert_compiled("evaluate")
     verbose = _resolve_verbose(verbose)
-    _check_inputs(model, x)
+    x = _check_inputs(model, x)
     adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, shuffle=False)
     n = steps if steps is not None else adapter.num_batches
     cbs = _callback_list(model, callbacks, verbose, 1, n, add_history=False)

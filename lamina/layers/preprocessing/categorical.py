@@ -6,6 +6,7 @@ from lamina import backend, ops
 from lamina.layers.layer import Layer
 from lamina.layers.preprocessing import _host
 from lamina.layers.preprocessing.index_lookup import standardize_output_mode
+from lamina.utils.value_checks import check_index_range
 
 _MODES = ("int", "one_hot", "multi_hot", "count")
 
@@ -50,7 +51,10 @@ class CategoryEncoding(Layer):
         output_mode: ``"multi_hot"`` (default; alias ``"binary"``), ``"one_hot"`` or ``"count"``.
 
     Call arguments:
-        inputs: integer tensor.
+        inputs: integer tensor of values in ``[0, num_tokens)``. An eager call raises a
+            ValueError naming any value outside that range; inside a compiled step (JAX
+            ``jit``) values cannot be checked, and an out-of-range value encodes as a row of
+            zeros (it counts for no category).
         count_weights: optional weights, same shape as ``inputs``, summed in ``"count"`` mode.
 
     Example:
@@ -93,6 +97,7 @@ class CategoryEncoding(Layer):
                 f"CategoryEncoding '{self.name}': `count_weights` only apply with output_mode='count'. "
                 f"Received output_mode={self.output_mode!r}"
             )
+        check_index_range(inputs, self._depth(), f"CategoryEncoding '{self.name}'", "inputs")
         return encode(inputs, self._depth(), self.output_mode, self.compute_dtype, count_weights)
 
     def compute_output_shape(self, input_shape):

@@ -1,6 +1,8 @@
 """Small helpers shared by the data adapters: packing ``(x, y, sample_weight)``,
 validation splits, class weights and converting leaves to NumPy."""
 
+import warnings
+
 import numpy as np
 
 from lamina import backend
@@ -101,6 +103,45 @@ def check_array_lengths(x, y, sample_weight):
             "Data cardinality is ambiguous: make sure all arrays contain the same number of "
             f"samples. Received {detail}.")
     return flat[0] if flat else 0
+
+
+def check_batch_sizes(batch, source="generator"):
+    """Raises a clear error when one batch's x, y and sample_weight differ in their number of
+    samples (the first axis), instead of a broadcasting failure deep inside the step.
+
+    Example:
+        >>> check_batch_sizes((np.zeros((4, 3)), np.zeros((4, 1))))
+    """
+    if not isinstance(batch, (tuple, list)) or not 2 <= len(batch) <= 3:
+        return  # x alone: nothing to compare it with
+    x, y, sample_weight = unpack_x_y_sample_weight(batch)
+    sizes = {}
+    for label, part in (("x", x), ("y", y), ("sample_weight", sample_weight)):
+        lengths = [int(np.shape(v)[0]) for v in tree.flatten(part) if v is not None and np.ndim(v)]
+        if lengths:
+            sizes[label] = lengths
+    if len({n for ls in sizes.values() for n in ls}) > 1:
+        detail = ", ".join(f"{k} has {ls[0] if len(ls) == 1 else ls} samples" for k, ls in sizes.items())
+        raise ValueError(
+            f"The {source} yielded a batch whose parts have different batch sizes: {detail}. "
+            "The x, y and sample_weight of one batch must have the same first dimension.")
+
+
+def drop_unused_input_keys(x, input_names, model_name):
+    """``x`` (a dict of inputs) without the keys that name no input of the model, with a
+    warning naming them, as Keras does (it warns and ignores them).
+
+    Example:
+        >>> sorted(drop_unused_input_keys({"feat": 1, "id": 2}, ["feat"], "m"))  # warns about 'id'
+        ['feat']
+    """
+    unused = sorted(k for k in x if k not in input_names)
+    if not unused:
+        return x
+    warnings.warn(
+        f"Model '{model_name}' ignores the input key(s) {unused}: it has no input of that name. "
+        f"Its inputs are {list(input_names)}.", UserWarning, stacklevel=3)
+    return {k: v for k, v in x.items() if k in input_names}
 
 
 def train_validation_split(arrays, validation_split):

@@ -28,6 +28,7 @@ class IterableDataAdapter:
 
     def _convert(self, batch):
         batch = data_utils.numpy_structure(batch)
+        data_utils.check_batch_sizes(batch, self._source)
         if self._class_weight is not None:
             x, y, sw = data_utils.unpack_x_y_sample_weight(batch)
             if y is None:
