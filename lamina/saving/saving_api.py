@@ -52,13 +52,14 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
             "ending in '.keras' (archive), '.h5' (legacy) or no suffix (folder)."
         )
     suffix = os.path.splitext(path.rstrip("/\\"))[1]
+    if suffix and suffix != ".keras" and zipped is not False:
+        raise ValueError(
+            f"Unsupported file name for model.save: '{path}' (suffix '{suffix}'). Use a path ending in "
+            "'.keras' (the zip archive, recommended), '.h5' or '.hdf5' (the legacy tf.keras format), or "
+            "with no suffix (the archive as a folder; `zipped=False` saves a folder under any name)."
+        )
     if zipped is None:
         zipped = suffix == ".keras"
-    if suffix and suffix != ".keras" and zipped:
-        raise ValueError(
-            f"Unsupported file name for model.save: '{path}'. Use a path ending in '.keras' (zip archive), "
-            "'.h5'/'.hdf5' (legacy tf.keras format), or with no suffix (the archive as a folder)."
-        )
     saving_lib.save_model(model, path, zipped=zipped)
 
 
