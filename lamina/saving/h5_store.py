@@ -4,6 +4,12 @@ Used for ``*.weights.h5`` files and the ``model.weights.h5`` member of ``.keras`
 ``save_state`` / ``load_state`` walk the object tree (``object_walk``) and hand each object
 a store entry; objects may implement ``save_own_variables(store)`` /
 ``load_own_variables(store)``, otherwise their own variables are written in order.
+
+Loading is all or nothing. An object with a custom loader may declare what that loader
+reads, ``_saved_variables()`` (the Variables, in store order; LoRA layers do): those counts
+and shapes are checked, and the values read, with everyone else's before anything is
+assigned. A custom loader that declares nothing (a user's layer) runs before any other
+assignment, and if one fails the variables of all of them are restored.
 """
 
 import warnings
@@ -119,22 +125,23 @@ def _load_state(root, h5file, source, skip_mismatch=False):
     """
     reader = H5Reader(h5file)
     _build_optimizer_if_needed(root, reader)
-    assignments, custom = [], []
+    assignments, checked_loaders, other_loaders = [], [], []
     for path, obj in object_walk.walk(root):
         entry = reader.get(path)
-        if callable(getattr(obj, "load_own_variables", None)):
-            custom.append((path, obj, entry))
+        custom = callable(getattr(obj, "load_own_variables", None))
+        variables = _declared_variables(obj) if custom else object_walk.own_variables(obj)
+        if variables is None:
+            other_loaders.append((path, obj, entry))
             continue
-        variables = object_walk.own_variables(obj)
         if not variables and not len(entry):
             continue
         problem = _check_entry(obj, path, variables, entry, source)
         if problem is None:
-            try:
-                assignments.extend((v, entry[str(i)]) for i, v in enumerate(variables))
-            except _H5_ERRORS as e:
-                raise ValueError(f"Could not read the weights of '{_describe(obj)}' from {source}: "
-                                 f"the file is corrupt ({type(e).__name__}: {e}).") from e
+            values = _read(obj, entry, len(variables), source)
+            if custom:
+                checked_loaders.append((obj, _ReadEntry(values, entry.path)))
+            else:
+                assignments.extend(zip(variables, values))
             continue
         if object_walk.is_optimizer(obj):
             warnings.warn(f"Skipping the optimizer state in {source}: {problem}", stacklevel=3)
@@ -142,17 +149,58 @@ def _load_state(root, h5file, source, skip_mismatch=False):
             warnings.warn(f"Skipping loading weights of {_describe(obj)}: {problem}", stacklevel=3)
         else:
             raise ValueError(problem)
+    _run_undeclared_loaders(other_loaders, source, skip_mismatch)
     for variable, value in assignments:
         variable.assign(value)
-    for path, obj, entry in custom:
+    for obj, entry in checked_loaders:  # checked and read above: these only assign
+        obj.load_own_variables(entry)
+
+
+class _ReadEntry(dict):
+    """One entry's values, read ahead of any assignment; what a checked custom loader receives."""
+
+    def __init__(self, values, path):
+        super().__init__((str(i), value) for i, value in enumerate(values))
+        self.path = path
+
+
+def _declared_variables(obj):
+    """The Variables a custom loader reads, in store order, where ``obj`` declares them; else None."""
+    declared = getattr(obj, "_saved_variables", None)
+    return list(declared()) if callable(declared) else None
+
+
+def _read(obj, entry, count, source):
+    try:
+        return [entry[str(i)] for i in range(count)]
+    except _H5_ERRORS as e:
+        raise ValueError(f"Could not read the weights of '{_describe(obj)}' from {source}: "
+                         f"the file is corrupt ({type(e).__name__}: {e}).") from e
+
+
+def _run_undeclared_loaders(loaders, source, skip_mismatch):
+    """Runs custom loaders that declare nothing; a failure restores their variables as they were."""
+    saved = {id(obj): [(v, np.array(backend.convert_to_numpy(v.value), copy=True))
+                       for v in object_walk.own_variables(obj)] for _, obj, _ in loaders}
+
+    def restore(objs):
+        for obj in objs:
+            for variable, value in saved[id(obj)]:
+                variable.assign(value)
+
+    done = []
+    for path, obj, entry in loaders:
         try:
             obj.load_own_variables(entry)
         except Exception as e:  # noqa: BLE001 - re-raised with the file and object named
             if skip_mismatch:
-                warnings.warn(f"Skipping loading weights of {_describe(obj)} from {source}: {e}", stacklevel=3)
+                restore([obj])
+                warnings.warn(f"Skipping loading weights of {_describe(obj)} from {source}: {e}", stacklevel=4)
                 continue
+            restore(done + [obj])
             raise ValueError(f"Could not load the weights of {_describe(obj)} (path '{path}') from {source}: "
                              f"{e}") from e
+        done.append(obj)
 
 
 def _describe(obj):

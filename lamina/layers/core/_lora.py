@@ -119,6 +119,9 @@ class LoRAMixin:
 
     # -- saving: the merged weight, in Keras 3's order (weight, then bias) ----------------------
     def _saved_variables(self):
+        """What the weights file holds, in order; ``h5_store`` checks a file against it before loading."""
+        if not self.built:
+            return []
         bias = getattr(self, "bias", None)
         weight = getattr(self, "_" + self._lora_target)
         return [weight] if bias is None else [weight, bias]
