@@ -120,3 +120,55 @@ def test_plot_model_draws_every_layer(tmp_path):
     assert '"a" -> "dense"' in dot and "(None, 1)" in dot
     lamina.utils.plot_model(model, tmp_path / "model.dot")
     assert (tmp_path / "model.dot").read_text().startswith('digraph "two_inputs"')
+
+
+def _nested_model():
+    a, b = lamina.Input((4,), name="ia"), lamina.Input((4,), name="ib")
+    pair = lamina.Model([a, b], lamina.layers.Subtract(name="minus")(
+        [lamina.layers.Dense(3, name="left")(a), lamina.layers.Dense(3, name="right")(b)]), name="pair")
+    core_in = lamina.Input((4,), name="ci")
+    core = lamina.Model(core_in, lamina.layers.Dense(4, name="grow")(core_in), name="core")
+    deep_in = lamina.Input((2,), name="hi")
+    deeper = lamina.Model(deep_in, lamina.layers.Dense(1, name="deep")(deep_in), name="deeper")
+    head = lamina.Sequential([lamina.layers.Dense(2, name="s1"), deeper], name="head")
+    x, y = lamina.Input((4,), name="x"), lamina.Input((4,), name="y")
+    return lamina.Model([x, y], head(pair([core(y), x])), name="outer")
+
+
+def test_model_to_dot_expand_nested_draws_inner_layers_in_clusters():
+    model = _nested_model()
+    flat = lamina.utils.model_to_dot(model)
+    assert '"x" -> "pair"' in flat and '"core" -> "pair"' in flat and "cluster" not in flat
+    dot = lamina.utils.model_to_dot(model, expand_nested=True)
+    # Each input of the nested model reaches the inner layer that reads that input.
+    assert '"core/grow" -> "pair/left"' in dot and '"x" -> "pair/right"' in dot
+    assert '"y" -> "core/grow"' in dot and '"pair/minus" -> "head/s1"' in dot
+    # A model nested two deep is expanded inside its parent's cluster.
+    assert '"head/s1" -> "head/deeper/deep"' in dot
+    assert dot.index('subgraph "cluster_head"') < dot.index('subgraph "cluster_head/deeper"') < dot.index(
+        '"head/deeper/deep" [label')
+    for hidden in ('"pair" [', '"core" [', '"head" [', '"ia"', '"ci"', '"hi"'):
+        assert hidden not in dot
+    assert "dpi=96;" in lamina.utils.model_to_dot(model, dpi=96)
+
+
+def test_plot_model_expand_nested_draws_more_boxes(tmp_path):
+    from PIL import Image
+
+    model = _nested_model()
+    lamina.utils.plot_model(model, tmp_path / "flat.png")
+    lamina.utils.plot_model(model, tmp_path / "nested.png", expand_nested=True)
+    flat, nested = Image.open(tmp_path / "flat.png"), Image.open(tmp_path / "nested.png")
+    assert nested.size[1] > flat.size[1] + 100  # three more rows of boxes
+    lamina.utils.plot_model(model, tmp_path / "nested.dot", expand_nested=True)
+    assert '"pair/minus" -> "head/s1"' in (tmp_path / "nested.dot").read_text()
+
+
+def test_plot_model_refuses_unknown_arguments(tmp_path):
+    model = _nested_model()
+    with pytest.raises(TypeError, match="show_colors"):
+        lamina.utils.plot_model(model, tmp_path / "m.png", show_colors=True)
+    with pytest.raises(TypeError, match="layer_range"):
+        lamina.utils.model_to_dot(model, layer_range=["x", "y"])
+    with pytest.raises(TypeError, match="expand_nested"):
+        lamina.utils.model_to_dot(model, expand_nested="yes")
