@@ -5,13 +5,11 @@ array, eye, tri, linspace, logspace, geomspace, empty, full_like, meshgrid, indi
 
 import jax.numpy as jnp
 
+from lamina.backend.common import numpy_families
 from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
 from lamina.backend.jax.numpy_helpers import _dt, _float, _t
 
-__all__ = [
-    "array", "eye", "tri", "linspace", "logspace", "geomspace", "empty", "full_like", "empty_like", "meshgrid",
-    "indices",
-]
+__all__ = numpy_families.CREATE
 
 
 def array(x, dtype=None):

@@ -9,13 +9,10 @@ import builtins
 import numpy as np
 import jax.numpy as jnp
 
+from lamina.backend.common import numpy_families
 from lamina.backend.jax.numpy_helpers import _float, _i32, _t
 
-__all__ = [
-    "take_along_axis", "put_along_axis", "nonzero", "argwhere", "flatnonzero", "searchsorted", "digitize",
-    "bincount", "unique", "select", "choose", "compress", "extract", "sort", "argsort", "partition", "argpartition",
-    "isin", "histogram", "diff", "ediff1d", "correlate", "convolve", "trapezoid", "interp",
-]
+__all__ = numpy_families.INDEX
 
 
 def take_along_axis(x, indices, axis=None):

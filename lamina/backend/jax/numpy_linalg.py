@@ -2,7 +2,10 @@
 
 import jax.numpy as jnp
 
+from lamina.backend.common import numpy_families
 from lamina.backend.jax.core import convert_to_tensor
+
+__all__ = numpy_families.LINALG
 
 
 def _tensors(*xs):
@@ -47,5 +50,3 @@ def trace(x, offset=0, axis1=0, axis2=1):
         dtype = jnp.uint32
     return jnp.trace(x, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
 
-
-__all__ = ["tensordot", "inner", "outer", "vdot", "vecdot", "cross", "kron", "trace"]

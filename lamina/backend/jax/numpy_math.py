@@ -2,17 +2,11 @@
 
 import jax.numpy as jnp
 
+from lamina.backend.common import numpy_families
 from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
 from lamina.backend.jax.numpy_helpers import _float_input
 
-__all__ = [
-    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "exp2",
-    "expm1", "log1p", "log2", "log10", "cbrt", "reciprocal", "deg2rad", "rad2deg", "sinc", "angle", "floor", "ceil",
-    "trunc", "positive", "conj", "real", "imag", "isnan", "isinf", "isfinite", "signbit", "bitwise_and",
-    "bitwise_or", "bitwise_xor", "bitwise_not", "left_shift", "right_shift", "gcd", "lcm", "fmod", "arctan2",
-    "hypot", "copysign", "logaddexp", "logaddexp2", "float_power", "round", "sign", "heaviside", "nan_to_num",
-    "isclose", "allclose",
-]
+__all__ = numpy_families.MATH
 
 
 def _tensor_args(fn):

@@ -7,12 +7,10 @@ Variance, quantiles, cumulative and nan-aware reductions. Statistics of integers
 import jax
 import jax.numpy as jnp
 
+from lamina.backend.common import numpy_families
 from lamina.backend.jax.numpy_helpers import _axis, _dt, _float, _i32, _t
 
-__all__ = [
-    "var", "std", "median", "quantile", "cumsum", "cumprod", "cummax", "cummin", "count_nonzero", "argmin",
-    "average", "nansum", "nanmean", "nanmax", "nanmin", "ptp",
-]
+__all__ = numpy_families.REDUCE
 
 
 def var(x, axis=None, keepdims=False, ddof=0):

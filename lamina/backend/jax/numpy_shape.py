@@ -6,12 +6,10 @@ Moving, flipping, rolling, repeating, splitting and padding axes; diagonals; ins
 import numpy as np
 import jax.numpy as jnp
 
+from lamina.backend.common import numpy_families
 from lamina.backend.jax.numpy_helpers import _axis, _t
 
-__all__ = [
-    "moveaxis", "swapaxes", "flip", "rot90", "roll", "ravel", "repeat", "split", "array_split", "pad", "diag",
-    "diagonal", "diagflat", "tril", "triu", "insert", "delete",
-]
+__all__ = numpy_families.SHAPE
 
 
 def moveaxis(x, source, destination):

@@ -8,13 +8,11 @@ import math
 
 import torch
 
+from lamina.backend.common import numpy_families
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 from lamina.backend.torch.numpy_helpers import _float, _promote, _t
 
-__all__ = [
-    "array", "eye", "tri", "linspace", "logspace", "geomspace", "empty", "full_like", "empty_like", "meshgrid",
-    "indices",
-]
+__all__ = numpy_families.CREATE
 
 
 def array(x, dtype=None):

@@ -8,14 +8,11 @@ import builtins
 
 import torch
 
+from lamina.backend.common import numpy_families
 from lamina.backend.torch.core import to_torch_dtype
 from lamina.backend.torch.numpy_helpers import _float, _i32, _pair, _promote, _t
 
-__all__ = [
-    "take_along_axis", "put_along_axis", "nonzero", "argwhere", "flatnonzero", "searchsorted", "digitize",
-    "bincount", "unique", "select", "choose", "compress", "extract", "sort", "argsort", "partition", "argpartition",
-    "isin", "histogram", "diff", "ediff1d", "correlate", "convolve", "trapezoid", "interp",
-]
+__all__ = numpy_families.INDEX
 
 
 def take_along_axis(x, indices, axis=None):

@@ -2,7 +2,10 @@
 
 import torch
 
+from lamina.backend.common import numpy_families
 from lamina.backend.torch.numpy_helpers import _pair, _t
+
+__all__ = numpy_families.LINALG
 
 
 def _promoted(x1, x2):
@@ -71,5 +74,3 @@ def trace(x, offset=0, axis1=0, axis2=1):
         x = x.to(torch.int32)
     return torch.sum(torch.diagonal(x, offset=offset, dim1=axis1, dim2=axis2), dim=-1, dtype=x.dtype)
 
-
-__all__ = ["tensordot", "inner", "outer", "vdot", "vecdot", "cross", "kron", "trace"]

@@ -6,17 +6,11 @@ scalars take the dtype of the tensor they meet.
 
 import torch
 
+from lamina.backend.common import numpy_families
 from lamina.backend.torch.core import to_torch_dtype
 from lamina.backend.torch.numpy_helpers import _binary, _float_input, _pair, _t
 
-__all__ = [
-    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "exp2",
-    "expm1", "log1p", "log2", "log10", "reciprocal", "deg2rad", "rad2deg", "sinc", "angle", "cbrt", "floor", "ceil",
-    "trunc", "isnan", "isinf", "isfinite", "signbit", "positive", "conj", "real", "imag", "round", "sign",
-    "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "gcd", "lcm", "fmod", "arctan2",
-    "hypot", "copysign", "logaddexp", "logaddexp2", "heaviside", "float_power", "bitwise_not", "nan_to_num",
-    "isclose", "allclose",
-]
+__all__ = numpy_families.MATH
 
 
 def _same_dtype(fn):

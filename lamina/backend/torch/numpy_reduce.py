@@ -8,13 +8,11 @@ import math
 
 import torch
 
+from lamina.backend.common import numpy_families
 from lamina.backend.torch.core import to_torch_dtype
 from lamina.backend.torch.numpy_helpers import _axes, _float, _i32, _promote, _t
 
-__all__ = [
-    "var", "std", "quantile", "median", "cumsum", "cumprod", "cummax", "cummin", "count_nonzero", "argmin",
-    "average", "nansum", "nanmean", "nanmax", "nanmin", "ptp",
-]
+__all__ = numpy_families.REDUCE
 
 
 def var(x, axis=None, keepdims=False, ddof=0):

@@ -8,12 +8,10 @@ import builtins
 import numpy as np
 import torch
 
+from lamina.backend.common import numpy_families
 from lamina.backend.torch.numpy_helpers import _axes, _t
 
-__all__ = [
-    "moveaxis", "swapaxes", "flip", "rot90", "roll", "ravel", "repeat", "split", "array_split", "pad", "diag",
-    "diagonal", "diagflat", "tril", "triu", "insert", "delete",
-]
+__all__ = numpy_families.SHAPE
 
 
 def moveaxis(x, source, destination):
