@@ -10,10 +10,10 @@ from lamina import backend
 from lamina.backend import KerasTensor, tree
 from lamina.backend.common import naming
 from lamina.layers import _context, _tracking
-from lamina.layers.input_spec import assert_input_compatibility
+from lamina.layers.input_spec import assert_input_compatibility, check_input_before_build
 
 _BASE_KWARGS = ("activity_regularizer", "trainable", "dtype", "autocast", "name", "input_shape",
-                "input_dim", "batch_input_shape", "batch_size", "input_length", "weights")
+                "input_dim", "batch_input_shape", "batch_size", "weights")
 
 _signature_cache = {}
 
@@ -74,7 +74,7 @@ class Layer(_tracking.Trackable):
 
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None,
                  **kwargs):
-        known = {"input_shape", "input_dim", "batch_input_shape", "batch_size", "input_length", "weights"}
+        known = {"input_shape", "input_dim", "batch_input_shape", "batch_size", "weights"}
         unknown = set(kwargs) - known
         if unknown:
             raise TypeError(
@@ -240,6 +240,7 @@ class Layer(_tracking.Trackable):
             explicit_mask = _collect_mask(args[0])
         symbolic = backend.any_symbolic(args, kwargs)
         with backend.name_scope(self.name, caller=self) if self._scoped_names else _NO_SCOPE:
+            check_input_before_build(self, args)
             self._maybe_build(args, kwargs)
             if self.input_spec is not None and args:
                 assert_input_compatibility(self.input_spec, args[0], self.name)
@@ -397,6 +398,16 @@ class Layer(_tracking.Trackable):
     def get_config(self):
         """The arguments to rebuild this layer with ``from_config``."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy.get_config_entry()}
+        # Keras records these two for a class that keeps the base constructor, and the
+        # regularizer whenever one is set; lamina also keeps ``autocast=False``, so that
+        # nothing given is lost.
+        plain = type(self).__init__ is Layer.__init__ and type(self).get_config is Layer.get_config
+        if plain or self.activity_regularizer is not None:
+            from lamina import regularizers
+
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        if plain or not self.autocast:
+            config["autocast"] = self.autocast
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = list(self._batch_input_shape)
         return config

@@ -237,5 +237,6 @@ class ActivityRegularization(Layer):
 
     def get_config(self):
         config = super().get_config()
+        config.pop("activity_regularizer", None)  # made from l1 and l2, as Keras rebuilds it
         config.update({"l1": self.l1, "l2": self.l2})
         return config
