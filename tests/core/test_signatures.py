@@ -93,6 +93,7 @@ SPECIAL = {
     ("Embedding", "weights"): [np.ones((4, 2), "float32")], ("Bidirectional", "weights"): [np.ones((2, 8))],
     ("Bidirectional", "backward_layer"): layers.LSTM(2, go_backwards=True),
     ("Dense", "quantization_config"): {"mode": "int8"}, ("EinsumDense", "quantization_config"): {"mode": "int8"},
+    ("EinsumDense", "gptq_unpacked_column_size"): 4,
     ("Embedding", "quantization_config"): {"mode": "int8"}, ("StringLookup", "mask_token"): "", ("TextVectorization", "vocabulary"):
         ["a", "b"], ("EinsumDense", "bias_axes"): "c", ("GroupQueryAttention", "value_dim"): None,
 }

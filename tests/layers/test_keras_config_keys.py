@@ -63,7 +63,6 @@ DROPPED_AT_NEUTRAL = {"input_axes": None, "output_axes": None}
 
 # Gaps in files owned outside this test's scope; strict, so fixing one makes the test fail until removed.
 KNOWN_GAPS = {
-    ("arguments", "EinsumDense"): "gptq_unpacked_column_size (quantization, layers/core/einsum_dense.py)",
 }
 
 

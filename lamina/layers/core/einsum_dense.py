@@ -95,7 +95,8 @@ class EinsumDense(LoRAMixin, Layer):
         bias_axes: letters of the output spec that get a bias, e.g. ``"c"``; None for no bias.
         kernel_* / bias_*: initializers, regularizers, constraints.
         lora_rank / lora_alpha: LoRA, as in ``Dense`` (see ``enable_lora``).
-        quantization_config: must be None (lamina has no quantized layers).
+        gptq_unpacked_column_size / quantization_config: must be None (lamina has no
+            quantized layers; Keras uses them for GPTQ and other quantized kernels).
 
     Example:
         >>> layer = lamina.layers.EinsumDense("abc,cde->abde", output_shape=(None, 2, 4), bias_axes="de")
@@ -106,8 +107,13 @@ class EinsumDense(LoRAMixin, Layer):
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, activity_regularizer=None, lora_rank=None, lora_alpha=None,
-                 quantization_config=None, **kwargs):
+                 gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if gptq_unpacked_column_size is not None:
+            raise ValueError(
+                f"EinsumDense layer '{self.name}': gptq_unpacked_column_size is not supported, lamina has "
+                "no quantized layers. Expected gptq_unpacked_column_size=None. Received: "
+                f"gptq_unpacked_column_size={gptq_unpacked_column_size!r}")
         self.equation = equation
         self.partial_output_shape = tuple(output_shape) if isinstance(output_shape, (list, tuple)) else (output_shape,)
         self.bias_axes = bias_axes
