@@ -100,8 +100,8 @@ def serialize(loss):
     return serialize_keras_object(loss)
 
 
-def deserialize(config, custom_objects=None):
-    """Rebuilds a loss from ``serialize`` output or a name (``"mse"``, ``"Huber"``).
+def deserialize(name, custom_objects=None):
+    """Rebuilds a loss from ``name``: ``serialize`` output or a name (``"mse"``, ``"Huber"``).
 
     Example:
         >>> lamina.losses.deserialize("mse") is lamina.losses.mean_squared_error
@@ -109,7 +109,7 @@ def deserialize(config, custom_objects=None):
     """
     from lamina.saving.serialization_lib import deserialize_keras_object
 
-    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS)
+    return deserialize_keras_object(name, custom_objects=custom_objects, module_objects=ALL_OBJECTS)
 
 
 def get(identifier):

@@ -230,13 +230,13 @@ def histogram(x, bins=10, range=None):
 
 
 @symbolic
-def diff(x, n=1, axis=-1):
-    """``n``-th discrete difference along ``axis``.
+def diff(a, n=1, axis=-1):
+    """``n``-th discrete difference of ``a`` along ``axis``.
 
     Example:
         >>> ops.diff(ops.convert_to_tensor([1, 4, 9]))  # [3, 5]
     """
-    return _np.diff(x, n=n, axis=axis)
+    return _np.diff(a, n=n, axis=axis)
 
 
 @symbolic

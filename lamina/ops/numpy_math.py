@@ -33,6 +33,20 @@ def _binary(name, doc):
     return symbolic(op)
 
 
+def _bitwise(name, doc):
+    """A two-argument integer op named as Keras 3 names it: ``(x, y)``."""
+
+    def op(x, y):
+        return getattr(_np, name)(x, y)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (
+        f"{doc}\n\n    Args:\n        x: integer (or bool) input.\n        y: second input, broadcast "
+        f"against ``x``.\n\n    Example:\n        >>> ops.{name}(ops.convert_to_tensor([6, 3]), 1)\n    "
+    )
+    return symbolic(op)
+
+
 # Float-valued functions: integer and bool inputs give ``floatx()``.
 sin = _unary("sin", "Element-wise sine.")
 cos = _unary("cos", "Element-wise cosine.")
@@ -87,11 +101,11 @@ logaddexp2 = _binary("logaddexp2", "Element-wise ``log2(2**x1 + 2**x2)``, comput
 heaviside = _binary("heaviside", "Step function: 0 for x1 < 0, ``x2`` at 0, 1 for x1 > 0.")
 float_power = _binary("float_power", "Element-wise ``x1 ** x2`` computed in floating point.")
 fmod = _binary("fmod", "Element-wise remainder with the sign of the dividend (C's fmod).")
-bitwise_and = _binary("bitwise_and", "Element-wise bitwise AND.")
-bitwise_or = _binary("bitwise_or", "Element-wise bitwise OR.")
-bitwise_xor = _binary("bitwise_xor", "Element-wise bitwise XOR.")
-left_shift = _binary("left_shift", "Shifts the bits of ``x1`` left by ``x2``.")
-right_shift = _binary("right_shift", "Shifts the bits of ``x1`` right by ``x2``.")
+bitwise_and = _bitwise("bitwise_and", "Element-wise bitwise AND.")
+bitwise_or = _bitwise("bitwise_or", "Element-wise bitwise OR.")
+bitwise_xor = _bitwise("bitwise_xor", "Element-wise bitwise XOR.")
+left_shift = _bitwise("left_shift", "Shifts the bits of ``x`` left by ``y``.")
+right_shift = _bitwise("right_shift", "Shifts the bits of ``x`` right by ``y``.")
 bitwise_left_shift = left_shift
 bitwise_right_shift = right_shift
 gcd = _binary("gcd", "Element-wise greatest common divisor of integers.")

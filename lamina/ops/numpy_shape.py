@@ -68,14 +68,14 @@ def flipud(x):
 
 
 @symbolic
-def rot90(x, k=1, axes=(0, 1)):
-    """Rotates by 90 degrees ``k`` times in the plane of ``axes``.
+def rot90(array, k=1, axes=(0, 1)):
+    """Rotates ``array`` by 90 degrees ``k`` times in the plane of ``axes``.
 
     Example:
         >>> ops.rot90(ops.ones((2, 3))).shape
         (3, 2)
     """
-    return _np.rot90(x, k=k, axes=axes)
+    return _np.rot90(array, k=k, axes=axes)
 
 
 @symbolic

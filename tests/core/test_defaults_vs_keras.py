@@ -118,6 +118,38 @@ def test_every_deliberate_difference_is_still_a_difference(differences):
     assert not stale, f"These no longer differ from Keras; remove them from DELIBERATE: {stale}"
 
 
+def _positional_names(obj):
+    try:
+        params = inspect.signature(obj.__init__ if inspect.isclass(obj) else obj).parameters
+    except (TypeError, ValueError):
+        return None
+    return [n for n, p in params.items() if n != "self" and p.kind == p.POSITIONAL_OR_KEYWORD]
+
+
+def _renamed(keras):
+    """Parameters in the same position that lamina and Keras name differently, so keyword calls fail."""
+    found = {}
+    for ours_path, theirs_path in MODULES.items():
+        ours_mod, theirs_mod = _resolve(lamina, ours_path), _resolve(keras, theirs_path)
+        for name in sorted(dir(ours_mod)):
+            ours, theirs = getattr(ours_mod, name), getattr(theirs_mod, name, None)
+            if name.startswith("_") or theirs is None or not callable(ours) or not callable(theirs):
+                continue
+            ours_names, theirs_names = _positional_names(ours), _positional_names(theirs)
+            if ours_names is None or theirs_names is None:
+                continue
+            for o, t in zip(ours_names, theirs_names):
+                if o != t and o not in theirs_names and t not in ours_names:
+                    found[f"{ours_path}.{name}"] = f"lamina {o!r}, Keras {t!r}"
+    return found
+
+
+def test_parameter_names_match_keras():
+    renamed = _renamed(keras_or_skip())
+    assert not renamed, "Parameters named differently from Keras 3:\n" + "\n".join(
+        f"  {k}: {v}" for k, v in sorted(renamed.items()))
+
+
 def test_the_comparison_sees_the_callables_it_should():
     keras = keras_or_skip()
     # A difference planted in a copy of a real signature is found, and equivalent spellings are not.
@@ -127,3 +159,5 @@ def test_the_comparison_sees_the_callables_it_should():
     assert ours["use_bias"] is True and "trainable" in ours  # reached through **kwargs to Layer
     theirs = _parameters(keras.optimizers.Adam)
     assert theirs["learning_rate"] == 0.001 and "weight_decay" in theirs
+    assert _positional_names(lamina.ops.bitwise_and) == _positional_names(keras.ops.bitwise_and) == ["x", "y"]
+    assert _positional_names(lamina.ops.rot90)[0] == "array" and _positional_names(lamina.ops.diff)[0] == "a"

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import lamina
-from lamina import ops
+from lamina import backend, ops
+from tests.conftest import keras_or_skip
 
 RNG = np.random.default_rng(0)
 F = RNG.uniform(0.1, 0.9, (3, 4)).astype("float32")
@@ -237,3 +238,17 @@ def test_broadcast_shapes_and_helpers():
     assert ops.ndim(ops.ones((2, 3))) == 2
     assert [tuple(t.shape) for t in ops.unstack(ops.ones((3, 2)), axis=1)] == [(3,), (3,)]
     assert bool(ops.allclose(ops.ones((2,)), 1.0 + 1e-7))
+
+
+def test_keras_keyword_names_call_the_same_ops():
+    keras = keras_or_skip()
+    x, y = np.array([6, 3, 12], "int32"), np.array([1, 2, 3], "int32")
+    for name in ("bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "bitwise_left_shift",
+                 "bitwise_right_shift"):
+        ours = backend.convert_to_numpy(getattr(ops, name)(x=x, y=y))
+        np.testing.assert_array_equal(ours, keras.ops.convert_to_numpy(getattr(keras.ops, name)(x=x, y=y)), name)
+    a = np.arange(12, dtype="float32").reshape(3, 4) ** 2
+    np.testing.assert_array_equal(backend.convert_to_numpy(ops.diff(a=a, n=2, axis=0)), np.diff(a, n=2, axis=0))
+    np.testing.assert_array_equal(backend.convert_to_numpy(ops.rot90(array=a, k=3)), np.rot90(a, k=3))
+    symbolic = lamina.Input((4,), dtype="int32")
+    assert ops.left_shift(x=symbolic, y=1).shape == (None, 4)
