@@ -7,9 +7,14 @@ from lamina.callbacks.callback import Callback
 
 
 class TerminateOnNaN(Callback):
-    """Sets ``model.stop_training`` when a batch's loss is NaN or infinite.
+    """Stops training when a batch's loss is NaN or infinite.
 
     With fused steps it sees the loss every few batches, which is enough to stop the run.
+
+    Args:
+        raise_error: False (default) stops gracefully by setting ``model.stop_training``, so
+            ``on_train_end`` of every callback runs; True raises a ``RuntimeError`` at once,
+            skipping that cleanup (to keep a backup intact, say), as in Keras 3.
 
     Example:
         >>> model.fit(x, y, epochs=10, callbacks=[lamina.callbacks.TerminateOnNaN()], verbose=0)
@@ -17,10 +22,19 @@ class TerminateOnNaN(Callback):
 
     _fusion_safe = True
 
+    def __init__(self, raise_error=False):
+        super().__init__()
+        if not isinstance(raise_error, bool):
+            raise TypeError(f"TerminateOnNaN: raise_error must be True or False. Received: raise_error={raise_error!r}")
+        self.raise_error = raise_error
+
     def on_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is None:
             return
         if not np.all(np.isfinite(np.asarray(backend.convert_to_numpy(loss), dtype="float64"))):
+            if self.raise_error:
+                raise RuntimeError(f"TerminateOnNaN: NaN or Inf loss encountered at batch {batch}. Loss value: "
+                                   f"{loss}. Terminating training immediately (raise_error=True).")
             print(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True

@@ -7,6 +7,7 @@ import pytest
 
 import lamina
 from lamina import callbacks, layers
+from tests.conftest import keras_or_skip
 
 
 def _model(learning_rate=0.05):
@@ -90,3 +91,63 @@ def test_backup_and_restore_resumes_an_interrupted_fit(tmp_path):
     for a, b in zip(snaps.start, saved):
         np.testing.assert_allclose(a, b)
     assert not os.path.exists(backup_dir)
+
+
+class _Ends(callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.ended, self.batches = False, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1
+
+    def on_train_end(self, logs=None):
+        self.ended = True
+
+
+def _nan_from_batch(start):
+    x, y = _data()
+    y = y.copy()
+    y[start * 8:] = np.nan  # batch `start` onwards has a NaN loss
+    return x, y
+
+
+@pytest.mark.parametrize("lib_name", ["lamina", "keras"])
+def test_terminate_on_nan_stops_or_raises(lib_name):
+    lib = keras_or_skip() if lib_name == "keras" else lamina
+    x, y = _nan_from_batch(3)
+
+    def fit(raise_error, ends):
+        model = lib.Sequential([lib.layers.Input((3,)), lib.layers.Dense(1)])  # fresh: the NaN batch spoils weights
+        model.compile(optimizer=lib.optimizers.SGD(learning_rate=0.05), loss="mse")
+        recorder = ends if lib is lamina else _keras_ends(lib, ends)
+        model.fit(x, y, batch_size=8, epochs=3, verbose=0, shuffle=False,
+                  callbacks=[lib.callbacks.TerminateOnNaN(raise_error=raise_error), recorder])
+
+    ends = _Ends()
+    fit(False, ends)
+    assert ends.ended and ends.batches == 4  # stopped at the first NaN batch, cleanup ran
+    ends = _Ends()
+    with pytest.raises(RuntimeError, match="NaN or Inf loss encountered at batch 3"):
+        fit(True, ends)
+    assert ends.batches == 3 and not ends.ended  # raised at once: on_train_end did not run
+
+
+def _keras_ends(keras, ends):
+    """The same recorder as a Keras callback, writing into ``ends``."""
+    class Ends(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            ends.on_train_begin(logs)
+
+        def on_train_batch_end(self, batch, logs=None):
+            ends.on_train_batch_end(batch, logs)
+
+        def on_train_end(self, logs=None):
+            ends.on_train_end(logs)
+
+    return Ends()
+
+
+def test_terminate_on_nan_checks_raise_error():
+    assert callbacks.TerminateOnNaN(raise_error=True).raise_error is True
+    with pytest.raises(TypeError, match="raise_error"):
+        callbacks.TerminateOnNaN(raise_error="yes")
