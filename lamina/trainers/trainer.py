@@ -361,7 +361,7 @@ class Trainer:
             validation_split: fraction of the array data (taken from the end) to validate on.
             validation_data: ``(x_val, y_val)`` or ``(x_val, y_val, sample_weight_val)`` or
                 a dataset.
-            shuffle: shuffle array data each epoch (``"batch"`` shuffles batch order).
+            shuffle: shuffle array data each epoch (``"batch"`` shuffles rows within each batch, as Keras 3 does).
             class_weight: ``{class_index: weight}`` multiplying the loss of each class.
             sample_weight: per-sample weights for array data.
             initial_epoch: the epoch to start from (to resume training).

@@ -199,3 +199,28 @@ def test_class_weight_scales_each_sample_loss():
     np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-5)
     for got, want in zip(ours[1], theirs[1]):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+def test_shuffle_batch_keeps_rows_in_their_batch():
+    # Keras 3 (array_data_adapter._get_iterator, get_torch_dataloader, tf path) shuffles rows
+    # *within* each batch-sized chunk and keeps the chunks in order, so with a mean loss the
+    # training equals shuffle=False; shuffling the order of the chunks does not.
+    x, y, kernel, bias = _classification()
+    kwargs = dict(epochs=3, batch_size=8, class_weight={0: 1.0, 1: 3.0})
+    batch = _fit_classifier(lamina, x, y, [kernel, bias], shuffle="batch", **kwargs)
+    in_order = _fit_classifier(lamina, x, y, [kernel, bias], shuffle=False, **kwargs)
+    np.testing.assert_allclose(batch[0], in_order[0], rtol=1e-5)
+    for got, want in zip(batch[1], in_order[1]):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    keras = keras_or_skip()
+    theirs = _fit_classifier(keras, x, y, [kernel, bias], shuffle="batch", **kwargs)
+    np.testing.assert_allclose(batch[0], theirs[0], rtol=1e-5)
+
+
+def test_shuffle_batch_permutes_rows_inside_each_chunk_only():
+    from lamina.trainers.data_adapters.array_adapter import ArrayDataAdapter
+
+    adapter = ArrayDataAdapter(np.arange(10), batch_size=4, shuffle="batch")
+    epochs = [[np.asarray(batch[0] if isinstance(batch, tuple) else batch).tolist()
+               for batch in adapter.iter_batches()] for _ in range(20)]
+    for batches in epochs:
+        assert [sorted(b) for b in batches] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert any(batches[0] != [0, 1, 2, 3] for batches in epochs)  # rows do move within a chunk

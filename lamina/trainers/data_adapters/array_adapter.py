@@ -18,7 +18,8 @@ class ArrayDataAdapter:
     Args:
         x, y, sample_weight: arrays or structures of arrays with the same first dimension.
         batch_size: samples per batch (default 32).
-        shuffle: ``True`` (sample order), ``"batch"`` (batch order) or ``False``.
+        shuffle: ``True`` (sample order), ``"batch"`` (rows shuffled within each
+            batch-sized chunk, chunks kept in order, as Keras 3 does) or ``False``.
         class_weight: optional ``{class_index: weight}`` turned into sample weights.
     """
 
@@ -48,13 +49,11 @@ class ArrayDataAdapter:
     def _order(self):
         if self.shuffle is True:
             return np.random.permutation(self.num_samples)
-        return None
-
-    def _batch_order(self):
-        order = np.arange(self.num_batches)
         if self.shuffle == "batch":
-            np.random.shuffle(order)
-        return order
+            b = self.batch_size
+            return np.concatenate([start + np.random.permutation(min(b, self.num_samples - start))
+                                   for start in range(0, self.num_samples, b)] or [np.arange(0)])
+        return None
 
     def _take(self, order, start, stop):
         if order is None:
@@ -66,7 +65,7 @@ class ArrayDataAdapter:
 
     def _epoch_plan(self, max_steps):
         """This epoch's sample order (None: as stored), batch order and number of steps."""
-        batches = list(self._batch_order())
+        batches = list(range(self.num_batches))
         return self._order(), batches, len(batches) if max_steps is None else min(max_steps, len(batches))
 
     @staticmethod
@@ -88,7 +87,7 @@ class ArrayDataAdapter:
         while i < limit:
             k = max(1, int(get_k()))
             n = 0
-            if k > 1 and self.shuffle != "batch":
+            if k > 1:
                 # The run of consecutive full batches starting at batch i.
                 n = min(k, limit - i, max(0, self.num_full_batches - batches[i]))
             if n == k and k > 1:
@@ -112,7 +111,7 @@ class ArrayDataAdapter:
         while i < limit:
             k = max(1, int(get_k()))
             n = 0
-            if k > 1 and self.shuffle != "batch":
+            if k > 1:
                 n = min(k, limit - i, max(0, self.num_full_batches - batches[i]))
             start = batches[i] * b
             if n == k and k > 1:
