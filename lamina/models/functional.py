@@ -175,11 +175,10 @@ class Functional(Model):
                     f"Model '{self.name}' expects inputs named {names}, but the dict given is missing "
                     f"{missing}. Received keys: {sorted(inputs)}"
                 )
-            unknown = sorted(set(inputs) - set(names))
-            if unknown and check:
-                raise ValueError(
-                    f"Model '{self.name}' received unknown input names {unknown}. Expected names: {names}"
-                )
+            if check:  # keys naming no input are dropped with a warning, as Keras does
+                from lamina.trainers.data_adapters.data_utils import drop_unused_input_keys
+
+                inputs = drop_unused_input_keys(inputs, names, self.name)
             flat = [inputs[n] for n in names]
         elif isinstance(inputs, (list, tuple)):
             if len(expected) == 1:

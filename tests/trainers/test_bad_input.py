@@ -139,3 +139,15 @@ def test_category_encoding_refuses_a_token_outside_num_tokens(mode, bad):
     out = lamina.ops.convert_to_numpy(layer(np.array([[0, 2]])))
     expected = [[[1, 0, 0], [0, 0, 1]]] if mode == "one_hot" else [[1, 0, 1]]
     np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("how", ["predict", "call"])
+def test_predict_and_calls_warn_about_and_ignore_an_unknown_input_key(how):
+    """Keras 3 warns about a dict key that names no input and ignores it, in predict and
+    in direct calls as in fit."""
+    inputs = lamina.Input((3,), name="feat")
+    model = lamina.Model(inputs, lamina.layers.Dense(1)(inputs))
+    x = np.ones((2, 3), "float32")
+    with pytest.warns(UserWarning, match=r"ignores the input key\(s\) \['extra'\]"):
+        out = model.predict({"feat": x, "extra": x}, verbose=0) if how == "predict" else model({"feat": x, "extra": x})
+    np.testing.assert_allclose(np.asarray(out), model.predict(x, verbose=0), rtol=1e-6)
