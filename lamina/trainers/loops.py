@@ -1,4 +1,7 @@
-"""The one fit / evaluate / predict loop. Backends supply only ``backend.step``."""
+"""The one fit / evaluate / predict loop. A backend supplies only its step executor, whose
+contract (capabilities and methods) is ``backend/common/step_executor.py``."""
+
+import weakref
 
 import numpy as np
 
@@ -15,11 +18,22 @@ from lamina.trainers.steps_policy import StepsPolicy
 
 
 # -- executors -------------------------------------------------------------------------
+def _executor_class():
+    """The backend's executor class (``backend.step`` loads with the backend's first use)."""
+    return backend.step.StepExecutor
+
+
+# Per-adapter facts the loop keeps while an adapter lives (one fit): the device-resident
+# copy of its arrays, and the model it was built for.
+_RESIDENT = weakref.WeakKeyDictionary()
+_BUILT_FOR = weakref.WeakKeyDictionary()
+
+
 def _use_jit(model):
     if model.run_eagerly:
         return False
     if model.jit_compile == "auto":
-        return backend.step.SUPPORTS_FUSION  # compile where compiling is the fast path (JAX)
+        return _executor_class().compiles_by_default
     return bool(model.jit_compile)
 
 
@@ -35,14 +49,11 @@ def make_executor(model, mode, row_mask=False):
     if key is not None and row_mask:
         key = (key, "row_mask")
     cache_name = mode + ("/row_mask" if row_mask else "")
-    kwargs = dict(cache_key=key, local_cache=model._step_cache.setdefault(cache_name, {}), jit=jit,
-                  collect="stack" if mode == "predict" else "last")
-    if not backend.step.SUPPORTS_FUSION:
-        kwargs["training"] = mode == "train"
-    elif row_mask:
-        kwargs["row_mask"] = True
     _guard_optimizer_builds(model)
-    return backend.step.StepExecutor(step_fn, lambda: state_lib.collect_state(model), **kwargs)
+    return _executor_class()(step_fn, lambda: state_lib.collect_state(model), cache_key=key,
+                       local_cache=model._step_cache.setdefault(cache_name, {}), jit=jit,
+                       collect="stack" if mode == "predict" else "last", row_mask=row_mask,
+                       training=mode == "train")
 
 
 def _guard_optimizer_builds(model):
@@ -54,7 +65,7 @@ def _guard_optimizer_builds(model):
         original = optimizer.build
 
         def build(var_list, _original=original):
-            with backend.step.eager_creation():
+            with _executor_class().eager_creation():
                 return _original(var_list)
 
         optimizer.build = build
@@ -64,9 +75,11 @@ _RESIDENT_LIMIT_BYTES = 1 << 30
 
 
 class _IndexedRunner:
-    """Runs steps on rows of arrays kept on the device (no per-batch host copies)."""
+    """Runs steps on rows of arrays kept on the device (no per-batch host copies). Like an
+    executor, a runner declares ``fuses_steps`` and has ``run(n, unit, stacked)``, which is
+    all that ``StepsPolicy`` uses."""
 
-    supports_fusion = True
+    fuses_steps = True
 
     def __init__(self, executor, resident):
         self.executor = executor
@@ -86,7 +99,7 @@ class _LoopRunner(_IndexedRunner):
         self.policy = None
 
     def run(self, n, unit, stacked):
-        convert = backend.step.convert_batch
+        convert = self.executor.convert_batch
         if not stacked:
             return self.executor.run_indexed(n, convert(unit), False, self.resident)
         rows, valid = unit
@@ -105,7 +118,7 @@ def _is_array_adapter(adapter):
 def _can_keep_resident(model, adapter, jit):
     """Whether the adapter's arrays can live on the device, batches gathered there."""
     if not (jit and _is_array_adapter(adapter)
-            and getattr(backend.step.StepExecutor, "supports_resident", False)
+            and _executor_class().keeps_rows_on_device
             and not host_split.has_host_layers(model)):
         return False
     return sum(a.nbytes for a in tree.flatten(adapter.arrays()) if a is not None) <= _RESIDENT_LIMIT_BYTES
@@ -125,16 +138,16 @@ def _pipeline(model, adapter, mode, steps, policy_args):
         policy = StepsPolicy(model.steps_per_execution, executor, **policy_args)
         # Slicing in-memory arrays for an eager step is cheaper than handing batches over
         # from a thread; datasets and generators (and compiled steps) keep the thread.
-        inline = _is_array_adapter(adapter) and not backend.step.SUPPORTS_FUSION
+        inline = _is_array_adapter(adapter) and executor.prefers_inline_batches
         return executor, policy, EpochIterator(adapter, steps, policy.get_k, _prepare_fn(model, executor),
                                                prefetch=0 if inline else 2)
-    resident = getattr(adapter, "_resident", None)
+    resident = _RESIDENT.get(adapter)
     if resident is None:  # validation data is moved once per fit, not every epoch
-        resident = adapter._resident = executor.make_resident(adapter.arrays())
+        resident = _RESIDENT[adapter] = executor.make_resident(adapter.arrays())
     if not loop:
         runner = _IndexedRunner(executor, resident)
         policy = StepsPolicy(model.steps_per_execution, runner, **policy_args)
-        prepare = lambda n, idx, stacked: backend.step.convert_batch(idx)  # noqa: E731
+        prepare = lambda n, idx, stacked: executor.convert_batch(idx)  # noqa: E731
         return executor, policy, EpochIterator(adapter, steps, policy.get_k, prepare, indexed=True, prefetch=0)
     runner = _LoopRunner(executor, resident)
     policy = runner.policy = StepsPolicy(model.steps_per_execution, runner, loop=True, **policy_args)
@@ -173,9 +186,9 @@ def _first_batch(adapter):
 def symbolic_build(model, adapter, mode):
     """Builds the model, the compiled metrics and the optimizer before the first step, so
     compiled steps create no variables (and can be shared between models)."""
-    if getattr(adapter, "_built_for", None) is model:
+    if _BUILT_FOR.get(adapter) is model:
         return
-    adapter._built_for = model
+    _BUILT_FOR[adapter] = model
     first = adapter.peek() if hasattr(adapter, "peek") else _first_batch(adapter)
     if first is None:
         return
@@ -208,7 +221,7 @@ class _StepLogsSwitch:
         self.model = model
         self.previous = getattr(model, "_step_logs", True)
         custom = row_padding.overridden(model, mode + "_step")
-        model._step_logs = bool(batch_hooks) or backend.step.SUPPORTS_FUSION or custom
+        model._step_logs = bool(batch_hooks) or _executor_class().logs_are_free or custom
 
     def close(self):
         self.model._step_logs = self.previous
@@ -457,8 +470,8 @@ def _fast_forward(model):
     fn = cache.get("fn")
     if fn is None:
         variables = state_lib.collect_state(model) if _use_jit(model) else []
-        fn = backend.step.make_forward(model.predict_step, variables) if _use_jit(model) else (
-            backend.step.make_forward(model.predict_step, []))
+        fn = _executor_class().make_forward(model.predict_step, variables) if _use_jit(model) else (
+            _executor_class().make_forward(model.predict_step, []))
         cache["fn"] = fn
         cache["version"] = _weights_version(model)
     return fn
@@ -531,7 +544,7 @@ def predict_on_batch(model, x):
     if host_split.has_host_layers(model):
         x = host_split.prepare_batch(model, x)
     executor = make_executor(model, "predict")
-    data = backend.step.convert_batch((x,) if isinstance(x, (list, tuple)) else x)
+    data = _executor_class().convert_batch((x,) if isinstance(x, (list, tuple)) else x)
     out = executor.run(1, data, False)
     executor.finish()
     return tree.map_structure(backend.convert_to_numpy, out)

@@ -28,7 +28,8 @@ class StepsPolicy:
 
     Args:
         setting: ``"auto"`` or a positive int.
-        executor: the backend step executor.
+        executor: a step executor or a runner over one: declares ``fuses_steps`` and has
+            ``run(n, unit, stacked)``.
         allow_fusion: False when a callback needs every batch or the model has host layers.
         decision_key: hashable key to remember the decision under (or None).
         steps_hint: the number of steps per epoch, when known.
@@ -42,7 +43,7 @@ class StepsPolicy:
         self.loop = loop
         self.decision_key = decision_key
         self.steps_hint = steps_hint
-        can_fuse = allow_fusion and getattr(executor, "supports_fusion", False)
+        can_fuse = allow_fusion and executor.fuses_steps
         self._setting_fixed = not (setting == "auto" or setting is None)
         if setting == "auto" or setting is None:
             self.fixed = None if can_fuse else 1
@@ -109,7 +110,7 @@ class StepsPolicy:
 
         start = time.perf_counter()
         out = self.executor.run(n, data, stacked)
-        backend.step.block_until_ready(out)
+        backend.step.StepExecutor.block_until_ready(out)
         elapsed = time.perf_counter() - start
         self._record(n, stacked, elapsed)
         return out

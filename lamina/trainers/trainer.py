@@ -202,7 +202,7 @@ class Trainer:
 
         if self._output_loss_trackers is not None and self._compile_loss.built:
             return
-        with backend.step.eager_creation():
+        with backend.step.StepExecutor.eager_creation():
             self._create_output_trackers(y_pred)
 
     def _create_output_trackers(self, y_pred):
@@ -225,7 +225,7 @@ class Trainer:
             return
         from lamina import backend
 
-        with backend.step.eager_creation():
+        with backend.step.StepExecutor.eager_creation():
             self._create_compiled_metrics(y, y_pred)
 
     def _create_compiled_metrics(self, y, y_pred):

@@ -150,4 +150,4 @@ def test_predict_and_calls_warn_about_and_ignore_an_unknown_input_key(how):
     x = np.ones((2, 3), "float32")
     with pytest.warns(UserWarning, match=r"ignores the input key\(s\) \['extra'\]"):
         out = model.predict({"feat": x, "extra": x}, verbose=0) if how == "predict" else model({"feat": x, "extra": x})
-    np.testing.assert_allclose(np.asarray(out), model.predict(x, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(lamina.ops.convert_to_numpy(out), model.predict(x, verbose=0), rtol=1e-6)

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.skipif(lamina.backend.backend() != "jax", reason="the J
 @pytest.mark.parametrize("row_shape", [(800,), (7,), (20, 3)])
 def test_shared_rows_gather_exactly(shift, row_shape):
     from lamina.backend import step
+    from lamina.backend.jax.step_data import _gather
 
     rows = (5_000_000 // int(np.prod(row_shape))) + 11
     base = np.random.default_rng(shift).random(rows * int(np.prod(row_shape)) + 16, dtype=np.float32)
@@ -20,12 +21,12 @@ def test_shared_rows_gather_exactly(shift, row_shape):
     resident = step.StepExecutor(lambda d: d, lambda: []).make_resident((arr,))[0]
     assert tuple(resident.shape) == arr.shape
     idx = np.array([0, 1, 2, 3, rows - 1, rows // 2, 5, 0], "int32")
-    got = np.asarray(step._gather((resident,), idx)[0])
+    got = np.asarray(_gather((resident,), idx)[0])
     np.testing.assert_array_equal(got, arr[idx])
 
 
 def test_fit_on_large_unaligned_array_matches_the_copy_path(monkeypatch):
-    from lamina.backend.jax import step
+    from lamina.backend.jax import step_data
 
     rng = np.random.default_rng(0)
     big = rng.random(6001 * 784 + 5, dtype=np.float32)[3:3 + 6000 * 784].reshape(6000, 784)
@@ -40,7 +41,7 @@ def test_fit_on_large_unaligned_array_matches_the_copy_path(monkeypatch):
         return model.fit(x, y, batch_size=64, epochs=2, verbose=0).history
 
     shared = run(big)  # 18.8 MB: shared in place
-    monkeypatch.setattr(step, "_ZERO_COPY_BYTES", 1 << 40)
+    monkeypatch.setattr(step_data, "_ZERO_COPY_BYTES", 1 << 40)
     copied = run(big)
     for key in shared:
         np.testing.assert_allclose(shared[key], copied[key], rtol=1e-5)

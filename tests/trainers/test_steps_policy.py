@@ -5,7 +5,7 @@ from lamina.trainers.steps_policy import StepsPolicy
 
 
 class _Runner:
-    supports_fusion = True
+    fuses_steps = True
 
 
 def _policy(steps=256):

@@ -6,14 +6,13 @@ under ``torch.no_grad`` (gradients are taken explicitly by ``value_and_grad`` or
 state slows CPU kernels several fold.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
 import torch
 
-from lamina.backend.common import tree
-
-SUPPORTS_FUSION = False
+from lamina.backend.common import step_executor, tree
 
 
 def clear_cache():
@@ -41,27 +40,45 @@ def convert_batch(data):
     return tree.map_structure(_convert_leaf, data)
 
 
-class StepExecutor:
-    """Runs ``step_fn(data)`` eagerly on torch (see the JAX executor for the arguments).
+def eager_creation():
+    """Variables are always created eagerly on torch."""
+    return contextlib.nullcontext()
 
-    ``jit=True`` compiles the step with ``torch.compile``; if compilation fails the step
-    runs eagerly and a warning says why.
-    """
 
-    supports_fusion = False
+def block_until_ready(x):
+    return x
 
-    def __init__(self, step_fn, collect_state=None, cache_key=None, local_cache=None, jit=False,
-                 collect="last", training=False):
-        self.step_fn = step_fn
-        self.collect = collect
-        self._fn = step_fn
-        self._jit = jit is True
+
+def make_forward(fn, variables):
+    """``fn(data)`` under ``no_grad`` (for fast ``predict``); ``data`` holds NumPy arrays."""
+
+    def forward(data):
+        with torch.no_grad():
+            return fn(convert_batch(data))
+
+    return forward
+
+
+class StepExecutor(step_executor.StepExecutor):
+    """Runs the step eagerly on torch (see ``backend/common/step_executor.py`` for the
+    arguments). ``jit=True`` compiles it with ``torch.compile``; if compilation fails the
+    step runs eagerly and a warning says why. ``training`` turns flush-to-zero on until
+    ``finish``. Variables are updated in place, so nothing is written back."""
+
+    prefers_inline_batches = True
+
+    convert_batch = staticmethod(convert_batch)
+    eager_creation = staticmethod(eager_creation)
+    make_forward = staticmethod(make_forward)
+    block_until_ready = staticmethod(block_until_ready)
+
+    def __init__(self, step_fn, collect_state=None, **kwargs):
+        super().__init__(step_fn, collect_state, **kwargs)
+        self._jit = self.jit is True
         self._compiled_fn = None
-        self._flush = training
-        if training:
+        self._flush = self.training
+        if self.training:
             torch.set_flush_denormal(True)
-
-    convert = staticmethod(lambda n, data, stacked: convert_batch(data))
 
     def _call(self, data):
         if self._jit:
@@ -92,24 +109,3 @@ class StepExecutor:
         if self._flush:
             torch.set_flush_denormal(False)
             self._flush = False
-
-
-def eager_creation():
-    """Variables are always created eagerly on torch."""
-    import contextlib
-
-    return contextlib.nullcontext()
-
-
-def block_until_ready(x):
-    return x
-
-
-def make_forward(fn, variables):
-    """``fn(data)`` under ``no_grad`` (for fast ``predict``); ``data`` holds NumPy arrays."""
-
-    def forward(data):
-        with torch.no_grad():
-            return fn(convert_batch(data))
-
-    return forward
