@@ -252,3 +252,15 @@ def test_keras_keyword_names_call_the_same_ops():
     np.testing.assert_array_equal(backend.convert_to_numpy(ops.rot90(array=a, k=3)), np.rot90(a, k=3))
     symbolic = lamina.Input((4,), dtype="int32")
     assert ops.left_shift(x=symbolic, y=1).shape == (None, 4)
+
+
+def test_full_like_and_geomspace_take_arrays_as_numpy_does():
+    x = np.array([[0.2, 0.5, 0.9], [0.3, 0.6, 0.8]], "float32")
+    fill = np.array([1.5, 2.5, 3.5], "float32")
+    np.testing.assert_allclose(ops.convert_to_numpy(ops.full_like(x, fill)), np.full_like(x, fill))
+    start, stop = np.array([1.0, 2.0], "float32"), np.array([1000.0, 32.0], "float32")
+    for endpoint in (True, False):
+        np.testing.assert_allclose(ops.convert_to_numpy(ops.geomspace(start, stop, 4, endpoint=endpoint)),
+                                   np.geomspace(start, stop, 4, endpoint=endpoint), rtol=1e-5)
+    np.testing.assert_allclose(ops.convert_to_numpy(ops.geomspace(-1000.0, -1.0, 4)), np.geomspace(-1000, -1, 4),
+                               rtol=1e-5)

@@ -319,9 +319,9 @@ NOT_BUILT_ON_BACKEND = {"torch": {"linalg.Cholesky", "numpy.Imag"}}
 # sparsemax rows must sum to 1 (lamina's do): the file loads; values are not compared.
 # EmptyLike's values are uninitialized memory on either side.
 KERAS_VALUES_DIFFER = {"nn.Sparsemax", "numpy.EmptyLike"}
-# Open on torch (the files load through the registry; the values or the op itself differ on
-# this backend and are to be fixed in the ops): Logdet (Keras-torch gives nan for negative
-# determinants), CountNonzero (Keras-torch returns the transposed shape), Dot and Where
-# (values differ), FullLike and Geomspace (lamina's torch ops take no tensor fill/start values).
-OPEN_ON_BACKEND = {"torch": {"math.Logdet", "numpy.CountNonzero", "numpy.Dot", "numpy.Where", "numpy.FullLike",
-                             "numpy.Geomspace"}}
+# Where Keras's torch backend departs from NumPy (the files load through the registry and
+# lamina follows NumPy, as Keras's JAX backend does): Logdet (Keras-torch gives nan for
+# negative determinants), CountNonzero (it returns the transposed shape), Dot of N-d arrays
+# (it uses matmul's batching, not NumPy's dot), Where with one argument (it stacks the
+# indices into one tensor where NumPy returns a tuple).
+OPEN_ON_BACKEND = {"torch": {"math.Logdet", "numpy.CountNonzero", "numpy.Dot", "numpy.Where"}}

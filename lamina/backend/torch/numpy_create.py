@@ -4,7 +4,6 @@ array, eye, tri, linspace, logspace, geomspace, empty, full_like, meshgrid, indi
 """
 
 import builtins
-import math
 
 import torch
 
@@ -60,10 +59,16 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     out_dtype = _linspace_dtype(start, stop, dtype)
-    logs = linspace(math.log10(float(start)), math.log10(float(stop)), num, endpoint=endpoint, dtype="float64",
-                    axis=axis)
-    out = torch.pow(torch.tensor(10.0, dtype=torch.float64), logs)
-    out[0], out[-1] = float(start), float(stop) if endpoint else out[-1]
+    start_t, stop_t = _float(start).to(torch.float64), _float(stop).to(torch.float64)
+    sign = torch.where(start_t < 0, -1.0, 1.0).to(torch.float64)  # both ends share a sign
+    logs = linspace(torch.log10(start_t.abs()), torch.log10(stop_t.abs()), num, endpoint=endpoint,
+                    dtype="float64")
+    out = sign * torch.pow(torch.tensor(10.0, dtype=torch.float64), logs)
+    if num > 0:
+        out[0] = start_t  # exact ends, as NumPy gives
+        if endpoint and num > 1:
+            out[-1] = stop_t
+    out = torch.movedim(out, 0, axis) if out.ndim > 1 else out
     return out.to(out_dtype)
 
 
@@ -73,7 +78,10 @@ def empty(shape, dtype=None):
 
 def full_like(x, fill_value, dtype=None):
     x = _t(x)
-    return torch.full_like(x, fill_value, dtype=to_torch_dtype(dtype) if dtype else x.dtype)
+    out_dtype = to_torch_dtype(dtype) if dtype else x.dtype
+    if isinstance(fill_value, (int, float, bool, complex)):
+        return torch.full_like(x, fill_value, dtype=out_dtype)
+    return torch.broadcast_to(_t(fill_value).to(out_dtype), x.shape).clone()  # an array of fill values
 
 
 def empty_like(x, dtype=None):
