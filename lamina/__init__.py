@@ -21,8 +21,7 @@ def version():
 
 _LAZY_SUBMODULES = (
     "losses", "metrics", "optimizers", "callbacks", "datasets", "applications", "wrappers", "preprocessing",
-    "testing", "config", "tree", "dtype_policies", "mixed_precision", "trainers", "distribution", "export",
-    "demo", "visualization",
+    "testing", "config", "tree", "dtype_policies", "mixed_precision", "trainers", "demo",
 )
 
 
@@ -31,12 +30,7 @@ def __getattr__(name):
     if name in _LAZY_SUBMODULES:
         import importlib
 
-        try:
-            module = importlib.import_module(f"lamina.{name}")
-        except ModuleNotFoundError as e:
-            if e.name == f"lamina.{name}":
-                raise AttributeError(f"module 'lamina' has no attribute {name!r}") from None
-            raise
+        module = importlib.import_module(f"lamina.{name}")
         globals()[name] = module
         return module
     raise AttributeError(f"module 'lamina' has no attribute {name!r}")

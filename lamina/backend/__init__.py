@@ -71,7 +71,7 @@ random = _impl.random
 
 
 def __getattr__(name):
-    # Submodules added by later work (math, linalg, image, rnn, step ...) load on first use.
+    # The backend's other submodules (math, linalg, rnn, step, optimizer ...) load on first use.
     try:
         module = importlib.import_module(f"lamina.backend.{backend()}.{name}")
     except ModuleNotFoundError:

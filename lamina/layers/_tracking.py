@@ -19,10 +19,6 @@ def bump():
     _version[0] += 1
 
 
-def _is_layer(x):
-    return isinstance(x, Trackable)
-
-
 def _walk(value, layers, variables, seeds, depth=0):
     if depth > 4:
         return

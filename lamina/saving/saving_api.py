@@ -5,7 +5,6 @@
 - weights with no recognized suffix: an object-graph checkpoint (``.index`` + ``.safetensors``).
 """
 
-import io
 import os
 import zipfile
 
@@ -175,13 +174,3 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
         raise ValueError(f"Cannot load weights from '{path}': the HDF5 data is corrupt or incomplete "
                          f"({type(e).__name__}: {e}).") from e
     return None
-
-
-def weights_bytes(model):
-    """The Keras 3 ``.weights.h5`` content of ``model`` as bytes (used by tests and cloning)."""
-    import h5py
-
-    buffer = io.BytesIO()
-    with h5py.File(buffer, "w") as f:
-        h5_store.save_state(model, f)
-    return buffer.getvalue()

@@ -8,7 +8,6 @@ import datetime
 import io
 import json
 import os
-import shutil
 import tempfile
 import zipfile
 
@@ -171,15 +170,6 @@ class _ArchiveReader:
             self.archive.close()
 
 
-def read_config(filepath):
-    """The parsed ``config.json`` of a ``.keras`` archive or folder."""
-    reader = _ArchiveReader(filepath)
-    try:
-        return _parse_json(reader, CONFIG)
-    finally:
-        reader.close()
-
-
 def _parse_json(reader, member):
     raw = reader.read(member)
     try:
@@ -236,20 +226,3 @@ def _load_assets(model, root_dir):
             target = os.path.join(root_dir, *path.split("/")) if path else root_dir
             if os.path.isdir(target):
                 load_assets(target)
-
-
-def copy_archive_to_folder(filepath, folder):
-    """Unpacks a ``.keras`` zip into ``folder`` (the ``zipped=False`` layout)."""
-    reader = _ArchiveReader(filepath)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        for member in reader.names():
-            dest = os.path.join(folder, *member.split("/"))
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            with open(dest, "wb") as f:
-                f.write(reader.read(member))
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    finally:
-        reader.close()

@@ -22,7 +22,7 @@ def set_random_seed(seed):
 
 
 def clear_session(free_memory=True):
-    """Resets automatic names (``dense``, ``dense_1`` ... start again) and cached steps."""
+    """Resets automatic names (``dense``, ``dense_1`` ... start again); with ``free_memory``, collects garbage."""
     naming.reset_names()
     import gc
 

@@ -16,7 +16,7 @@ class KerasTensor:
         (None, 3)
     """
 
-    def __init__(self, shape, dtype="float32", sparse=False, name=None, record_history=None):
+    def __init__(self, shape, dtype="float32", sparse=False, name=None):
         self._shape = tuple(None if d is None else int(d) for d in shape)
         self._dtype = dtypes.standardize_dtype(dtype)
         self.sparse = bool(sparse)

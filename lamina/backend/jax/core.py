@@ -98,10 +98,6 @@ def shape(x):
     return tuple(x.shape)
 
 
-def standardize_dtype_of(x):
-    return dtypes.standardize_dtype(x.dtype)
-
-
 # -- symbolic shape inference ---------------------------------------------------
 def _abstract(shape, dtype):
     return jax.ShapeDtypeStruct(shape, to_jax_dtype(dtype))
@@ -173,7 +169,13 @@ def stop_gradient(x):
 
 
 def custom_gradient(fn):
-    """``fn(*args)`` returns ``(output, grad_fn)`` with ``grad_fn(*upstream)`` giving input grads."""
+    """``fn(*args)`` returns ``(output, grad_fn)``; ``grad_fn(upstream)`` gets the upstream gradient.
+
+    ``upstream`` is one value shaped like ``output`` (not unpacked into arguments), and
+    ``grad_fn`` returns the gradient of each argument: one value, or a tuple with one per
+    argument. The backward pass calls ``fn`` again to obtain ``grad_fn`` (a JAX residual
+    must be arrays, not a closure), so ``fn``'s forward work runs twice.
+    """
 
     @jax.custom_vjp
     def wrapped(*args):

@@ -163,10 +163,6 @@ def shape(x):
     return tuple(x.shape)
 
 
-def standardize_dtype_of(x):
-    return dtypes.standardize_dtype(x.dtype)
-
-
 # -- symbolic shape inference ---------------------------------------------------
 def _stand_in_maker(device):
     if device == "meta":
