@@ -7,7 +7,6 @@ from lamina.layers.core.embedding import Embedding
 from lamina.layers.core.input_layer import Input, InputLayer
 from lamina.layers.core.lambda_layer import Lambda
 from lamina.layers.core.masking import Masking
-from lamina.layers.core.reshaping import Flatten, Permute, RepeatVector, Reshape
 from lamina.layers.core.einsum_dense import EinsumDense
 from lamina.layers.core.time_distributed import TimeDistributed
 from lamina.layers.core.wrapper import Wrapper
