@@ -6,14 +6,17 @@ Example:
 """
 
 from lamina.optimizers import schedules
+from lamina.optimizers.adadelta import Adadelta
 from lamina.optimizers.adafactor import Adafactor
-from lamina.optimizers.adagrad import Adadelta, Adagrad
-from lamina.optimizers.adam import Adam, AdamW
-from lamina.optimizers.adamax import Adamax, Nadam
+from lamina.optimizers.adagrad import Adagrad
+from lamina.optimizers.adam import Adam
+from lamina.optimizers.adamax import Adamax
+from lamina.optimizers.adamw import AdamW
 from lamina.optimizers.base_optimizer import Optimizer
 from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.rmsprop import RMSprop
 from lamina.optimizers.sgd import SGD
 

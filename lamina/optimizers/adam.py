@@ -1,4 +1,4 @@
-"""Adam and AdamW: adaptive first and second moment estimates."""
+"""Adam: adaptive first and second moment estimates."""
 
 from lamina import ops
 from lamina.optimizers.base_optimizer import Optimizer
@@ -53,38 +53,13 @@ class Adam(Optimizer):
             second = v_hat.value
         variable.assign(variable.value - m.value * alpha / (ops.sqrt(second) + self.epsilon))
 
-    def _fused_update(self, fused, grads, variables, learning_rate):
-        index = [self._get_variable_index(v) for v in variables]
-        pick = lambda slots: [slots[i] for i in index] if slots else []  # noqa: E731
-        return fused.adam_update(variables, grads, pick(self._momentums), pick(self._velocities),
-                                 pick(self._velocity_hats), learning_rate, self.beta_1, self.beta_2,
-                                 self.epsilon, self.iterations)
+    def _fused_arguments(self):
+        slots = {"momentums": self._momentums, "velocities": self._velocities, "velocity_hats": self._velocity_hats}
+        return "adam", slots, {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                               "iterations": self.iterations}
 
     def get_config(self):
         config = super().get_config()
         config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
                        "amsgrad": self.amsgrad})
         return config
-
-
-class AdamW(Adam):
-    """Adam with decoupled weight decay (``w -= w * weight_decay * lr`` before each step).
-
-    Args:
-        learning_rate: a float, a schedule, or a callable. Defaults to 0.001.
-        weight_decay: the decay rate; must be set. Defaults to 0.004.
-        beta_1, beta_2, epsilon, amsgrad: as in ``Adam``.
-        **kwargs: the other base optimizer arguments.
-
-    Example:
-        >>> opt = lamina.optimizers.AdamW(weight_decay=0.01)
-        >>> opt.exclude_from_weight_decay(var_names=["bias"])
-    """
-
-    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, **kwargs):
-        if weight_decay is None:
-            raise ValueError("AdamW: `weight_decay` must be set (it is what distinguishes AdamW from Adam). "
-                             "Received: weight_decay=None")
-        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
-                         amsgrad=amsgrad, weight_decay=weight_decay, **kwargs)

@@ -3,11 +3,17 @@
 A subclass implements ``build(var_list)`` (call ``super().build`` and create slots with
 ``add_variable_from_reference``) and ``update_step(gradient, variable, learning_rate)``
 written in ``lamina.ops`` with every state change made through ``Variable.assign``. That
-keeps one step functional inside a ``StatelessScope`` (so it jits on JAX). A subclass may
-also implement ``_fused_update(fused, grads, variables, learning_rate)`` to use the
-backend's multi-tensor kernels (``lamina.backend.optimizer``) when they exist.
+keeps one step functional inside a ``StatelessScope`` (so it jits on JAX).
+
+``update_step`` is the one definition of an optimizer's math. A backend may speed it up
+through one hook: a subclass's ``_fused_arguments()`` names a kernel of
+``lamina.backend.optimizer.fused_update`` that computes the same update for all variables
+at once (torch's multi-tensor kernels); the base class calls the hook and runs
+``update_step`` whenever the backend declines (JAX, which fuses ``update_step`` under jit
+already; inside a ``StatelessScope``).
 """
 
+import functools
 import numbers
 import re
 import warnings
@@ -333,15 +339,27 @@ class Optimizer:
             accumulator.assign(ops.where(is_update, ops.zeros_like(total), total))
 
     def _update_variables(self, grads, variables, learning_rate):
-        fused = backend.optimizer
-        if fused.FUSED_UPDATES and self._fused_update(fused, grads, variables, learning_rate):
-            return
+        fused = self._fused_arguments() if _fast_path_matches_update_step(type(self)) else None
+        if fused is not None:
+            kernel, slots, hyperparameters = fused
+            index = [self._get_variable_index(v) for v in variables]
+            slots = {key: [slot_list[i] for i in index] if slot_list else [] for key, slot_list in slots.items()}
+            if backend.optimizer.fused_update(kernel, variables, grads, learning_rate, slots, **hyperparameters):
+                return
         for gradient, variable in zip(grads, variables):
             self.update_step(gradient, variable, learning_rate)
 
-    def _fused_update(self, fused, grads, variables, learning_rate):
-        """Updates all variables with ``fused`` kernels; returns False where there are none."""
-        return False
+    def _fused_arguments(self):
+        """The backend fast-path hook: what ``backend.optimizer.fused_update`` needs, or None.
+
+        A subclass whose ``update_step`` a backend kernel reproduces returns
+        ``(kernel, slots, hyperparameters)``: the kernel's name (``"adam"``), its slot lists
+        by argument name (``{"momentums": self._momentums, ...}``, one slot per built
+        variable, or []), and its other keyword arguments. It is used only while the class
+        that defines it also defines the ``update_step`` in effect, so a subclass that
+        rewrites ``update_step`` never runs a kernel computing its parent's math.
+        """
+        return None
 
     def stateless_apply(self, optimizer_variables, grads, trainable_variables):
         """Functional ``apply``: takes and returns values, leaving the Variables untouched.
@@ -408,8 +426,8 @@ class Optimizer:
         decayed = [v for v in variables if self._use_weight_decay(v)]
         if not decayed:
             return
-        fused = backend.optimizer
-        if fused.FUSED_UPDATES and fused.weight_decay_update(decayed, self.learning_rate, self.weight_decay):
+        if backend.optimizer.fused_update("weight_decay", decayed, None, self.learning_rate,
+                                          weight_decay=self.weight_decay):
             return
         for variable in decayed:
             lr = ops.cast(self.learning_rate, variable.dtype)
@@ -521,6 +539,13 @@ class Optimizer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+@functools.cache
+def _fast_path_matches_update_step(cls):
+    # The class that supplies `_fused_arguments` must be the one that supplies `update_step`.
+    owner = lambda name: next((c for c in cls.__mro__ if name in vars(c)), None)  # noqa: E731
+    return owner("_fused_arguments") is owner("update_step")
 
 
 def _is_number(x):

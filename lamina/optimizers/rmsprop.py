@@ -56,12 +56,11 @@ class RMSprop(Optimizer):
         else:
             variable.assign(variable.value - increment)
 
-    def _fused_update(self, fused, grads, variables, learning_rate):
-        index = [self._get_variable_index(v) for v in variables]
-        pick = lambda slots: [slots[i] for i in index] if slots else []  # noqa: E731
-        return fused.rmsprop_update(variables, grads, pick(self._velocities), pick(self._momentums),
-                                    pick(self._average_gradients), learning_rate, self.rho, self.momentum,
-                                    self.epsilon, self.centered)
+    def _fused_arguments(self):
+        slots = {"velocities": self._velocities, "momentums": self._momentums,
+                 "average_gradients": self._average_gradients}
+        return "rmsprop", slots, {"rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
+                                  "centered": self.centered}
 
     def get_config(self):
         config = super().get_config()

@@ -46,9 +46,8 @@ class SGD(Optimizer):
         else:
             variable.assign(variable.value + m.value)
 
-    def _fused_update(self, fused, grads, variables, learning_rate):
-        momentums = [self.momentums[self._get_variable_index(v)] for v in variables] if self.momentum else []
-        return fused.sgd_update(variables, grads, momentums, learning_rate, self.momentum, self.nesterov)
+    def _fused_arguments(self):
+        return "sgd", {"momentums": self.momentums}, {"momentum": self.momentum, "nesterov": self.nesterov}
 
     def get_config(self):
         config = super().get_config()

@@ -68,43 +68,48 @@ def test_stateless_apply_matches_apply():
 
 
 @pytest.mark.parametrize("name, kwargs, kernel", [
-    ("SGD", dict(learning_rate=0.1), "sgd_update"),
-    ("SGD", dict(learning_rate=0.1, momentum=0.9, nesterov=True), "sgd_update"),
-    ("RMSprop", dict(learning_rate=0.01, momentum=0.3, centered=True), "rmsprop_update"),
-    ("RMSprop", dict(learning_rate=0.01), "rmsprop_update"),
-    ("Adam", dict(learning_rate=0.01, amsgrad=True), "adam_update"),
-    ("AdamW", dict(learning_rate=0.01, weight_decay=0.1), "adam_update"),
+    ("SGD", dict(learning_rate=0.1), "sgd"),
+    ("SGD", dict(learning_rate=0.1, momentum=0.9, nesterov=True), "sgd"),
+    ("RMSprop", dict(learning_rate=0.01, momentum=0.3, centered=True), "rmsprop"),
+    ("RMSprop", dict(learning_rate=0.01), "rmsprop"),
+    ("Adam", dict(learning_rate=0.01, amsgrad=True), "adam"),
+    ("AdamW", dict(learning_rate=0.01, weight_decay=0.1), "adam"),
 ])
 def test_backend_fast_path_matches_update_step(name, kwargs, kernel, monkeypatch):
-    # Each backend module carries the fast-path kernels (torch: foreach kernels it uses in
-    # training; JAX: loops it keeps switched off because XLA fuses update_step already).
-    # Both backends' kernels are switched on here, spied on to prove they ran, and held to
-    # the generic update_step and to Keras 3.
+    # The optimizer reaches a backend fast path only through `backend.optimizer.fused_update`
+    # (torch: foreach kernels; JAX: none, XLA fuses update_step). The hook is spied on to see
+    # which kernels ran, switched off to get the generic update_step, and both are held to
+    # each other and to Keras 3.
     fused = lamina.backend.optimizer
+    real_hook = fused.fused_update
     calls = []
-    real_kernel = getattr(fused, kernel)
 
-    def spy(*args, **kw):
-        calls.append(real_kernel(*args, **kw))
-        return calls[-1]
+    def spy(name, *args, **kw):
+        calls.append((name, real_hook(name, *args, **kw)))
+        return calls[-1][1]
 
-    monkeypatch.setattr(fused, kernel, spy)
     rng = np.random.default_rng(0)
     init = [rng.normal(size=(3, 2)).astype("float32"), rng.normal(size=(2,)).astype("float32")]
     grads = [[rng.normal(size=w.shape).astype("float32") for w in init] for _ in range(3)]
 
-    def run(fast):
-        monkeypatch.setattr(fused, "FUSED_UPDATES", fast)
+    def run(hook):
+        monkeypatch.setattr(fused, "fused_update", hook)
         opt = getattr(optimizers, name)(**kwargs)
         variables = [lamina.Variable(w.copy()) for w in init]
         for step in grads:
             opt.apply([ops.convert_to_tensor(g) for g in step], variables)
         return [v.numpy() for v in variables], [v.numpy() for v in opt.variables]
 
-    fast_vars, fast_slots = run(fast=True)
-    assert calls == [True] * len(grads)
-    generic_vars, generic_slots = run(fast=False)
-    assert len(calls) == len(grads)
+    fast_vars, fast_slots = run(spy)
+    ran = [name for name, done in calls if done]
+    if lamina.backend.backend() == "torch":
+        expected = [kernel] * len(grads)
+        if "weight_decay" in kwargs:
+            expected = [k for _ in grads for k in ("weight_decay", kernel)]
+        assert ran == expected
+    else:
+        assert calls and not ran  # JAX offers no kernels: every update ran update_step
+    generic_vars, generic_slots = run(lambda *args, **kw: False)
     for got, want in zip(fast_vars + fast_slots, generic_vars + generic_slots):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
     keras = keras_or_skip()
@@ -116,13 +121,38 @@ def test_backend_fast_path_matches_update_step(name, kwargs, kernel, monkeypatch
         np.testing.assert_allclose(got, keras.ops.convert_to_numpy(want), rtol=1e-5, atol=1e-6)
 
 
-def test_backend_functions_share_one_contract():
+def test_fast_path_hook_contract():
     fused = lamina.backend.optimizer
-    assert isinstance(fused.FUSED_UPDATES, bool)
     var, mom = _var([1.0, 2.0]), _var([0.0, 0.0], name="m")
-    assert fused.sgd_update([var], [ops.ones((2,))], [mom], 0.1, 0.9, False) is True
+    assert fused.fused_update("no_such_kernel", [var], [ops.ones((2,))], 0.1) is False
+    done = fused.fused_update("sgd", [var], [ops.ones((2,))], 0.1, {"momentums": [mom]}, momentum=0.9,
+                              nesterov=False)
+    if lamina.backend.backend() == "jax":
+        assert done is False
+        np.testing.assert_allclose(var.numpy(), [1.0, 2.0])
+        return
+    assert done is True
     np.testing.assert_allclose(var.numpy(), [0.9, 1.9], rtol=1e-6)
     np.testing.assert_allclose(mom.numpy(), [-0.1, -0.1], rtol=1e-6)
+    with lamina.StatelessScope():  # the kernels write in place, so the hook declines here
+        assert fused.fused_update("sgd", [var], [ops.ones((2,))], 0.1, {"momentums": []}, momentum=0.0,
+                                  nesterov=False) is False
+
+
+def test_a_subclass_that_rewrites_update_step_does_not_run_its_parents_kernel(monkeypatch):
+    calls = []
+    monkeypatch.setattr(lamina.backend.optimizer, "fused_update", lambda name, *a, **k: calls.append(name) or False)
+
+    class SignAdam(optimizers.Adam):
+        def update_step(self, gradient, variable, learning_rate):
+            variable.assign(variable.value - ops.cast(learning_rate, variable.dtype) * ops.sign(gradient))
+
+    var = _var([1.0, -1.0])
+    SignAdam(learning_rate=0.5).apply([ops.convert_to_tensor(np.array([3.0, -2.0], "float32"))], [var])
+    np.testing.assert_allclose(var.numpy(), [0.5, -0.5])
+    assert calls == []
+    optimizers.Adam().apply([ops.ones((2,))], [_var([1.0, 1.0])])
+    assert calls == ["adam"]
 
 
 def test_constraint_is_applied_after_the_update():
