@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 
 from lamina import backend
 from lamina.backend import KerasTensor, StatelessScope, Variable
+from lamina.backend import device_scope as device
 from lamina import activations, constraints, initializers, ops, random, regularizers, utils
 from lamina import layers, models, saving
 from lamina.layers import Input, InputSpec, Layer

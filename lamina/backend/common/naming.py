@@ -28,6 +28,22 @@ def uniquify(prefix):
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
+def get_uid(prefix=""):
+    """The number of times ``prefix`` has been used for a name, counting this call (1 the first time).
+
+    It shares the counters of automatic layer names, as ``keras.backend.get_uid`` does.
+
+    Example:
+        >>> lamina.backend.get_uid("my_block")
+        1
+        >>> lamina.backend.get_uid("my_block")
+        2
+    """
+    counters = _counters()
+    counters[prefix] = counters.get(prefix, 0) + 1
+    return counters[prefix]
+
+
 def auto_name(class_name):
     return uniquify(to_snake_case(class_name))
 

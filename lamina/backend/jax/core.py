@@ -8,6 +8,7 @@ from lamina.backend.common import dtypes, shape_inference, tree
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.stateless_scope import StatelessScope, get_stateless_scope
 from lamina.backend.common.variables import Variable as _BaseVariable
+from lamina.backend.jax.device import device_scope, get_device  # noqa: F401 - exported by the backend
 
 SUPPORTS_SPARSE_TENSORS = False
 IS_THREAD_SAFE = True
@@ -237,14 +238,6 @@ class GradientTape:
             "rather than recording operations. Use `loss, grads = lamina.ops.value_and_grad("
             "compute_loss, variables)` instead; it works on every backend."
         )
-
-
-def device_scope(device_name):
-    return jax.default_device(jax.devices(device_name.split(":")[0].lower())[0])
-
-
-def get_device():
-    return str(jax.devices()[0])
 
 
 def _backends_initialized():

@@ -9,6 +9,8 @@ from lamina.backend.common import dtypes, shape_inference, tree
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.stateless_scope import StatelessScope
 from lamina.backend.common.variables import Variable as _BaseVariable
+from lamina.backend.torch import device as _device
+from lamina.backend.torch.device import device_scope, get_device  # noqa: F401 - exported by the backend
 
 SUPPORTS_SPARSE_TENSORS = False
 IS_THREAD_SAFE = True
@@ -22,13 +24,6 @@ _TORCH_DTYPES = {
 }
 
 _symbolic = threading.local()
-
-
-def _default_device():
-    return "cpu"
-
-
-DEFAULT_DEVICE = _default_device()
 
 
 _RESOLVED = {}  # dtype argument -> torch dtype (the argument's meaning never changes)
@@ -137,6 +132,9 @@ def convert_to_tensor(x, dtype=None, sparse=None):
             if not x.flags.writeable:
                 x = x.copy()
         t = torch.from_numpy(x)
+        device = _device.current_device()
+        if device is not None and device.type != "cpu":  # from_numpy ignores torch's default device
+            t = t.to(device)
         return t.to(dtype) if dtype is not None and t.dtype != dtype else t
     return torch.as_tensor(x, dtype=dtype)
 
@@ -312,14 +310,6 @@ class GradientTape:
         it = iter(grads)
         out = [next(it) if n else None for n in needs]
         return tree.pack_sequence_as(sources, out)
-
-
-def device_scope(device_name):
-    return torch.device(device_name.lower())
-
-
-def get_device():
-    return DEFAULT_DEVICE
 
 
 def set_num_threads(intra_op, inter_op=None):
