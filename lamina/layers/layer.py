@@ -263,6 +263,49 @@ class Layer(_tracking.Trackable):
                     _attach_masks(outputs, mask)
         return outputs
 
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args, return_losses=False,
+                       **kwargs):
+        """Calls the layer on explicit variable values, changing no variable.
+
+        Args:
+            trainable_variables: values for ``self.trainable_variables``, in that order.
+            non_trainable_variables: values for ``self.non_trainable_variables``, in that order.
+            *args, **kwargs: the call's arguments (``training=`` among them).
+            return_losses: also return the losses the call added (with the weight penalties,
+                computed from the given values).
+
+        Returns:
+            ``(outputs, non_trainable_variables)``, the second the values after the call (a
+            BatchNormalization's moving statistics, seed states), or
+            ``(outputs, non_trainable_variables, losses)`` with ``return_losses=True``.
+
+        Example:
+            >>> layer = lamina.layers.Dense(2)
+            >>> _ = layer(np.ones((1, 3)))
+            >>> values = [np.zeros(v.shape) for v in layer.trainable_variables]
+            >>> out, _ = layer.stateless_call(values, [], np.ones((1, 3)))
+            >>> lamina.ops.convert_to_numpy(out).tolist()
+            [[0.0, 0.0]]
+        """
+        if not self.built:
+            raise ValueError(
+                f"Layer '{self.name}': stateless_call needs the layer built (its variables created). "
+                "Call it once on data, or call `build(input_shape)` first.")
+        trainable = self.trainable_variables
+        non_trainable = self.non_trainable_variables
+        where = f"Layer '{self.name}': stateless_call"
+        mapping = (check_state_values(where, "trainable_variables", trainable, trainable_variables)
+                   + check_state_values(where, "non_trainable_variables", non_trainable, non_trainable_variables))
+        with backend.StatelessScope(mapping) as scope:
+            outputs = self(*args, **kwargs)
+            losses = self.losses if return_losses else None
+        # Losses added inside the scope may be traced values: they do not outlive the call.
+        self._clear_losses()
+        new_values = [scope.get_current_value(v) for v in non_trainable]
+        if return_losses:
+            return outputs, new_values, losses
+        return outputs, new_values
+
     def _convert_inputs(self, args, kwargs):
         """As Keras does: arrays become tensors and, with ``autocast``, every floating tensor in
         ``args`` and ``kwargs`` is cast to ``input_dtype`` (ints, bools and strings stay).
@@ -433,6 +476,17 @@ class Layer(_tracking.Trackable):
 
 
 # -- helpers ------------------------------------------------------------------------
+def check_state_values(where, what, variables, values):
+    """``(variable, value)`` pairs for a stateless call, after checking that ``values`` has
+    one entry per variable (``what`` names the list, ``where`` the caller, in the error)."""
+    values = list(values)
+    if len(values) != len(variables):
+        raise ValueError(
+            f"{where} expected {len(variables)} values for `{what}` (one per variable: "
+            f"{[v.path for v in variables]}). Received {len(values)}.")
+    return list(zip(variables, values))
+
+
 def _shape_of(x):
     if x is None:
         return None

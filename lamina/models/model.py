@@ -1,6 +1,7 @@
 """``Model``: a Layer that trains. ``Model(inputs, outputs)`` returns a Functional model."""
 
-from lamina.layers.layer import Layer
+from lamina import backend
+from lamina.layers.layer import Layer, check_state_values
 from lamina.saving.model_saving import ModelSavingMixin
 from lamina.trainers.trainer import Trainer
 
@@ -102,6 +103,75 @@ class Model(Trainer, ModelSavingMixin, Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
 
+    # -- the stateless API -----------------------------------------------------------
+    def stateless_compute_loss(self, trainable_variables, non_trainable_variables, metrics_variables, x=None,
+                               y=None, y_pred=None, sample_weight=None, training=True):
+        """``compute_loss`` on explicit variable values, changing no variable.
+
+        Args:
+            trainable_variables, non_trainable_variables, metrics_variables: values for
+                ``self.trainable_variables``, ``self.non_trainable_variables`` and
+                ``self.metrics_variables``, in those orders.
+            x, y, y_pred, sample_weight, training: as ``compute_loss`` takes them.
+
+        Returns:
+            ``(loss, (trainable_variables, non_trainable_variables, metrics_variables))``,
+            the values after the loss was computed (loss trackers may have moved).
+        """
+        where = f"Model '{self.name}': stateless_compute_loss"
+        groups = (self.trainable_variables, self.non_trainable_variables, self.metrics_variables)
+        mapping = []
+        for what, variables, values in zip(("trainable_variables", "non_trainable_variables", "metrics_variables"),
+                                           groups, (trainable_variables, non_trainable_variables, metrics_variables)):
+            mapping += check_state_values(where, what, variables, values)
+        with backend.StatelessScope(mapping) as scope:
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+        return loss, tuple([scope.get_current_value(v) for v in group] for group in groups)
+
+    def get_state_tree(self, value_format="backend_tensor"):
+        """Every variable's value, as nested dicts keyed by the parts of the variable paths.
+
+        Args:
+            value_format: ``"backend_tensor"`` or ``"numpy_array"``.
+
+        Returns:
+            ``{"trainable_variables": ..., "non_trainable_variables": ...,
+            "optimizer_variables": ... (when compiled with an optimizer),
+            "metrics_variables": ...}``, e.g. ``tree["trainable_variables"]["dense"]["kernel"]``.
+        """
+        if value_format not in ("backend_tensor", "numpy_array"):
+            raise ValueError(
+                f"Model '{self.name}': get_state_tree expects value_format 'backend_tensor' or 'numpy_array'. "
+                f"Received: value_format={value_format!r}")
+        read = (lambda v: v.value) if value_format == "backend_tensor" else (lambda v: v.numpy())
+        return {group: _nested_by_path(self.name, group, variables, read)
+                for group, variables in self._state_groups().items()}
+
+    def set_state_tree(self, state_tree):
+        """Assigns the values of a tree shaped as ``get_state_tree`` returns (or part of one)."""
+        groups = self._state_groups()
+        for group, subtree in state_tree.items():
+            if group not in groups:
+                raise ValueError(
+                    f"Model '{self.name}': set_state_tree received an unknown group {group!r}. "
+                    f"Expected keys among {sorted(groups)}.")
+            by_path = {v.path: v for v in groups[group]}
+            for path, value in _flatten_by_path(subtree):
+                variable = by_path.get(path)
+                if variable is None:
+                    raise ValueError(
+                        f"Model '{self.name}': set_state_tree received a value for {group} '{path}', which "
+                        f"names no variable of the model. Known paths: {sorted(by_path)}")
+                variable.assign(value)
+
+    def _state_groups(self):
+        groups = {"trainable_variables": self.trainable_variables,
+                  "non_trainable_variables": self.non_trainable_variables}
+        if self.optimizer is not None:
+            groups["optimizer_variables"] = self.optimizer.variables
+        groups["metrics_variables"] = self.metrics_variables
+        return groups
+
     def get_config(self):
         config = Layer.get_config(self)
         return {"name": config["name"], "trainable": config["trainable"]}
@@ -113,3 +183,29 @@ class Model(Trainer, ModelSavingMixin, Layer):
 
             return Functional.from_config(config, custom_objects=custom_objects)
         return cls(**config)
+
+
+def _nested_by_path(model_name, group, variables, read):
+    tree = {}
+    for variable in variables:
+        *parents, leaf = variable.path.split("/")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"Model '{model_name}': the {group} path '{variable.path}' passes through "
+                                 "another variable's path, so the state cannot be a tree.")
+        if leaf in node:
+            raise ValueError(f"Model '{model_name}': two {group} have the path '{variable.path}'; "
+                             "get_state_tree needs unique variable paths.")
+        node[leaf] = read(variable)
+    return tree
+
+
+def _flatten_by_path(tree, prefix=""):
+    for key, value in tree.items():
+        path = f"{prefix}/{key}" if prefix else key
+        if isinstance(value, dict):
+            yield from _flatten_by_path(value, path)
+        else:
+            yield path, value

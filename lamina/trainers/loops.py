@@ -10,6 +10,7 @@ from lamina.backend import tree
 from lamina.models import host_split
 from lamina.trainers import row_padding
 from lamina.trainers import state as state_lib
+from lamina.trainers import state_steps
 from lamina.trainers import step_key
 from lamina.trainers.data_adapters import get_data_adapter, train_validation_split, unpack_x_y_sample_weight
 from lamina.trainers.data_adapters.data_utils import drop_unused_input_keys
@@ -43,7 +44,7 @@ def make_executor(model, mode, row_mask=False):
     if row_mask:
         step_fn = row_padding.masked_step(model, mode)
     else:
-        step_fn = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[mode]
+        step_fn = state_steps.stateful_step(model, mode, _executor_class())
     jit = _use_jit(model)
     key = step_key.structure_key(model, mode) if jit else None
     if key is not None and row_mask:
@@ -273,6 +274,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
         validation_batch_size=None, validation_freq=1):
     model._assert_compiled("fit")
+    model.make_train_function()
     verbose = _resolve_verbose(verbose)
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
@@ -446,6 +448,7 @@ def _run_evaluation(model, adapter, steps, cbs, verbose, inside_fit=False):
 def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
              callbacks=None, return_dict=False):
     model._assert_compiled("evaluate")
+    model.make_test_function()
     verbose = _resolve_verbose(verbose)
     x = _check_inputs(model, x)
     adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, shuffle=False)
@@ -470,8 +473,8 @@ def _fast_forward(model):
     fn = cache.get("fn")
     if fn is None:
         variables = state_lib.collect_state(model) if _use_jit(model) else []
-        fn = _executor_class().make_forward(model.predict_step, variables) if _use_jit(model) else (
-            _executor_class().make_forward(model.predict_step, []))
+        fn = _executor_class().make_forward(state_steps.stateful_step(model, "predict", _executor_class()),
+                                            variables)
         cache["fn"] = fn
         cache["version"] = _weights_version(model)
     return fn
@@ -550,8 +553,44 @@ def predict_on_batch(model, x):
     return tree.map_structure(backend.convert_to_numpy, out)
 
 
+class StepFunction:
+    """One ``mode`` step of ``model`` (what ``make_train_function`` and friends return):
+    called on a batch, or on an iterator whose next batch it takes, it runs the step
+    through the backend's executor and returns the logs (or the outputs, for predict). The
+    model's variables hold the new state afterwards."""
+
+    def __init__(self, model, mode):
+        self.model = model
+        self.mode = mode
+        self._executor = None
+
+    def __call__(self, data):
+        if hasattr(data, "__next__"):
+            data = next(data)
+        model = self.model
+        if self.mode != "predict":
+            model._assert_compiled(f"{self.mode}_function")
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        if host_split.has_host_layers(model):
+            x = host_split.prepare_batch(model, x)
+            data = (x,) if y is None and sample_weight is None else (
+                (x, y) if sample_weight is None else (x, y, sample_weight))
+        if self._executor is None:
+            adapter = get_data_adapter(x, y, sample_weight, batch_size=_num_rows(x), shuffle=False)
+            symbolic_build(model, adapter, self.mode)
+            self._executor = make_executor(model, self.mode)
+        executor = self._executor
+        out = executor.run(1, executor.convert_batch(data), False)
+        executor.finish()
+        return out
+
+
 def on_batch(model, mode, x, y, sample_weight, class_weight, return_dict):
     model._assert_compiled(f"{mode}_on_batch")
+    if mode == "train":
+        model.make_train_function()
+    else:
+        model.make_test_function()
     adapter = get_data_adapter(x, y, sample_weight, batch_size=_num_rows(x), shuffle=False,
                                class_weight=class_weight)
     symbolic_build(model, adapter, mode)

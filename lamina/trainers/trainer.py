@@ -34,6 +34,9 @@ class Trainer:
         self._step_cache = {}
         self._step_logs = True  # False while a loop reads no per-step logs (eager backends)
         self.history = None
+        self.train_function = None
+        self.test_function = None
+        self.predict_function = None
 
     # -- compile --------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -87,6 +90,7 @@ class Trainer:
                 f"`steps_per_execution` must be a positive integer or 'auto'. Received: {steps_per_execution!r}")
         self._steps_per_execution = steps_per_execution
         self._step_cache = {}
+        self.train_function = self.test_function = self.predict_function = None
         self.stop_training = False
         self.compiled = True
 
@@ -164,6 +168,15 @@ class Trainer:
         for metric in find_attribute_metrics(self):
             if not any(metric is m for m in out):
                 out.append(metric)
+        return out
+
+    @property
+    def metrics_variables(self):
+        """The variables of ``self.metrics``, metric after metric (the order a stateless
+        ``train_step(state, data)`` receives them in)."""
+        out = []
+        for metric in self.metrics:
+            out.extend(metric.variables)
         return out
 
     @property
@@ -342,6 +355,35 @@ class Trainer:
         """The model's outputs for a batch ``data``."""
         x, _, _ = unpack_x_y_sample_weight(data)
         return self(x, training=False)
+
+    # -- step functions -------------------------------------------------------------
+    def make_train_function(self, force=False):
+        """The function running one training step, cached as ``self.train_function``.
+
+        It takes a batch ``(x, y[, sample_weight])`` or an iterator yielding batches (it
+        takes the next one) and returns the step's logs; the model's variables hold the
+        new state afterwards. ``compile()`` clears the cache; ``force=True`` rebuilds it.
+
+        Example:
+            >>> logs = model.make_train_function()((x_batch, y_batch))
+        """
+        if self.train_function is None or force:
+            self.train_function = loops.StepFunction(self, "train")
+        return self.train_function
+
+    def make_test_function(self, force=False):
+        """The function running one evaluation step (as ``make_train_function``); cached as
+        ``self.test_function``. Metrics accumulate over calls until ``reset_metrics()``."""
+        if self.test_function is None or force:
+            self.test_function = loops.StepFunction(self, "test")
+        return self.test_function
+
+    def make_predict_function(self, force=False):
+        """The function returning the outputs for one batch ``x`` (or the next batch of an
+        iterator); cached as ``self.predict_function``."""
+        if self.predict_function is None or force:
+            self.predict_function = loops.StepFunction(self, "predict")
+        return self.predict_function
 
     # -- loops ----------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,

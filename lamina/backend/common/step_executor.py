@@ -48,6 +48,9 @@ class StepExecutor(abc.ABC):
     #: Slicing in-memory batches on the loop's thread is cheaper than handing them over
     #: from a prefetching thread (eager steps that are short).
     prefers_inline_batches = False
+    #: Custom steps may take Keras's ``(state, data)`` form (the JAX trainer's contract);
+    #: ``trainers/state_steps.py`` wraps them into stateful steps.
+    takes_state_steps = False
 
     def __init__(self, step_fn, collect_state, *, cache_key=None, local_cache=None, jit=False,
                  collect="last", row_mask=False, training=False):

@@ -77,6 +77,7 @@ class StepExecutor(step_executor.StepExecutor):
     fuses_steps = True
     keeps_rows_on_device = True
     logs_are_free = True
+    takes_state_steps = True
 
     convert_batch = staticmethod(convert_batch)
     eager_creation = staticmethod(eager_creation)
