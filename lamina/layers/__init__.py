@@ -7,6 +7,7 @@ from lamina.layers.core.embedding import Embedding
 from lamina.layers.core.input_layer import Input, InputLayer
 from lamina.layers.core.lambda_layer import Lambda
 from lamina.layers.core.masking import Masking
+from lamina.layers.core.native_wrappers import FlaxLayer, JaxLayer, TorchModuleWrapper
 from lamina.layers.core.einsum_dense import EinsumDense
 from lamina.layers.core.time_distributed import TimeDistributed
 from lamina.layers.core.wrapper import Wrapper
