@@ -365,7 +365,11 @@ class Trainer:
         new state afterwards. ``compile()`` clears the cache; ``force=True`` rebuilds it.
 
         Example:
-            >>> logs = model.make_train_function()((x_batch, y_batch))
+            >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+            >>> model.compile(optimizer="sgd", loss="mse")
+            >>> logs = model.make_train_function()((np.ones((4, 3)), np.ones((4, 1))))
+            >>> sorted(logs), int(model.optimizer.iterations.numpy())
+            (['loss'], 1)
         """
         if self.train_function is None or force:
             self.train_function = loops.StepFunction(self, "train")
