@@ -44,17 +44,22 @@ class Model(Trainer, ModelSavingMixin, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if _is_functional_call(args, kwargs):
+        if cls is Model and _is_functional_call(args, kwargs):
             from lamina.models.functional import Functional
 
-            if cls is Model:
-                return Functional.__new__(Functional)
-            if not issubclass(cls, Functional):
-                # A Model subclass called with (inputs, outputs): a Functional with its methods.
-                return object.__new__(_functional_subclass(cls, Functional))
+            return Functional.__new__(Functional)
         return object.__new__(cls)
 
     def __init__(self, *args, **kwargs):
+        from lamina.models.functional import Functional
+
+        if _is_functional_call(args, kwargs) and not isinstance(self, Functional):
+            # A subclass whose __init__ hands (inputs, outputs) on to Model.__init__ becomes a
+            # Functional with its methods; one that takes two other arguments (a GAN's
+            # discriminator and generator) and calls Model.__init__ without them stays as it is.
+            self.__class__ = _functional_subclass(type(self), Functional)
+            Functional.__init__(self, *args, **kwargs)
+            return
         Layer.__init__(self, *args, **kwargs)
         Trainer.__init__(self)
 

@@ -198,3 +198,34 @@ def test_ops_in_a_functional_graph_survive_config_and_save(tmp_path):
     model.save(tmp_path / "ops.keras")
     loaded = lamina.saving.load_model(tmp_path / "ops.keras")
     np.testing.assert_allclose(_np(loaded(x)), _np(model(x)), rtol=1e-6)
+
+
+def test_subclass_taking_two_other_arguments_is_not_mistaken_for_a_functional_call():
+    """Keras makes a subclass Functional only when its __init__ hands (inputs, outputs) on to
+    Model.__init__; a GAN built as GAN(discriminator, generator) stays a subclassed model."""
+    import lamina
+
+    class GAN(lamina.Model):
+        def __init__(self, discriminator, generator):
+            super().__init__()
+            self.discriminator, self.generator = discriminator, generator
+
+        def call(self, x):
+            return self.discriminator(self.generator(x))
+
+    gan = GAN(lamina.layers.Dense(1), lamina.layers.Dense(3))
+    assert not isinstance(gan, lamina.models.Functional)
+    assert tuple(gan(np.ones((2, 4), "float32")).shape) == (2, 1)
+
+    class Forwarding(lamina.Model):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.extra = "kept"
+
+        def describe(self):
+            return "forwarding"
+
+    inputs = lamina.Input((4,))
+    model = Forwarding(inputs, lamina.layers.Dense(2)(inputs))
+    assert isinstance(model, lamina.models.Functional) and isinstance(model, Forwarding)
+    assert (model.describe(), model.extra, model.predict(np.ones((1, 4)), verbose=0).shape) == ("forwarding", "kept", (1, 2))
