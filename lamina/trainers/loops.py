@@ -324,8 +324,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
                 break
             epoch_logs = pythonify_logs(logs if logs is not None else model.get_metrics_result())
             if val_adapter is not None and _should_validate(epoch, validation_freq):
-                val_logs = _run_evaluation(model, val_adapter, validation_steps, cbs, verbose=0,
-                                           inside_fit=True)
+                val_logs = _run_evaluation(model, val_adapter, validation_steps, cbs, verbose=0)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
             training_logs = epoch_logs
@@ -415,7 +414,7 @@ def _check_inputs(model, x):
 
 
 # -- evaluate ----------------------------------------------------------------------------
-def _run_evaluation(model, adapter, steps, cbs, verbose, inside_fit=False):
+def _run_evaluation(model, adapter, steps, cbs, verbose):
     symbolic_build(model, adapter, "test")
     test_fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
     hooks = _has_batch_hooks(cbs)
