@@ -6,11 +6,13 @@ import pytest
 
 import lamina
 from lamina import layers
+from tests.conftest import keras_or_skip
 
 
-def _model():
-    image_input = lamina.Input(shape=(32, 32, 3), name="img_input")
-    timeseries_input = lamina.Input(shape=(None, 10), name="ts_input")
+def _model(framework=lamina):
+    layers = framework.layers
+    image_input = framework.Input(shape=(32, 32, 3), name="img_input")
+    timeseries_input = framework.Input(shape=(None, 10), name="ts_input")
     x1 = layers.Conv2D(3, 3)(image_input)
     x1 = layers.GlobalMaxPooling2D()(x1)
     x2 = layers.Conv1D(3, 3)(timeseries_input)
@@ -18,7 +20,7 @@ def _model():
     x = layers.concatenate([x1, x2])
     score_output = layers.Dense(1, name="score_output")(x)
     class_output = layers.Dense(5, name="class_output")(x)
-    return lamina.Model(inputs=[image_input, timeseries_input], outputs=[score_output, class_output])
+    return framework.Model(inputs=[image_input, timeseries_input], outputs=[score_output, class_output])
 
 
 def _data(n=24):
@@ -31,21 +33,35 @@ def _data(n=24):
 
 
 def test_s15_list_losses_fit_on_lists_and_dicts():
+    keras = keras_or_skip()
     img_data, ts_data, score_targets, class_targets = _data()
-    model = _model()
-    model.compile(optimizer=lamina.optimizers.RMSprop(1e-3),
-                  loss=[lamina.losses.MeanSquaredError(), lamina.losses.CategoricalCrossentropy()])
-    h = model.fit([img_data, ts_data], [score_targets, class_targets], batch_size=8, epochs=1, verbose=0)
+    model, twin = _model(), _model(keras)
+    twin.set_weights(model.get_weights())
+    for m, framework in ((model, lamina), (twin, keras)):
+        m.compile(optimizer=framework.optimizers.RMSprop(1e-3),
+                  loss=[framework.losses.MeanSquaredError(), framework.losses.CategoricalCrossentropy()])
+    fit = dict(batch_size=8, epochs=1, verbose=0, shuffle=False)
+    h = model.fit([img_data, ts_data], [score_targets, class_targets], **fit)
     assert {"loss", "score_output_loss", "class_output_loss"} == set(h.history)
     np.testing.assert_allclose(h.history["loss"][0],
                                h.history["score_output_loss"][0] + h.history["class_output_loss"][0], rtol=1e-4)
+    # Real Keras, from the same weights with the same optimizer, reports the same losses.
+    theirs = twin.fit([img_data, ts_data], [score_targets, class_targets], **fit)
+    for key in h.history:
+        np.testing.assert_allclose(h.history[key], theirs.history[key], rtol=1e-3, err_msg=key)
     # The note's dict keys ("image_input", "timeseries_input") are not the input names.
     with pytest.raises(ValueError, match=r"img_input.*ts_input"):
         model.fit({"image_input": img_data, "timeseries_input": ts_data},
                   {"score_output": score_targets, "class_output": class_targets}, batch_size=8, epochs=1, verbose=0)
+    # Dicts keyed by input and output names train the same model as lists: again as Keras does.
     h = model.fit({"img_input": img_data, "ts_input": ts_data},
-                  {"score_output": score_targets, "class_output": class_targets}, batch_size=8, epochs=1, verbose=0)
-    assert np.isfinite(h.history["loss"][0])
+                  {"score_output": score_targets, "class_output": class_targets}, **fit)
+    theirs = twin.fit({"img_input": img_data, "ts_input": ts_data},
+                      {"score_output": score_targets, "class_output": class_targets}, **fit)
+    for key in h.history:
+        np.testing.assert_allclose(h.history[key], theirs.history[key], rtol=1e-3, err_msg=key)
+    for ours, theirs in zip(model.get_weights(), twin.get_weights()):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-3, atol=1e-5)
 
 
 def test_s15_dict_losses_metrics_and_loss_weights():
