@@ -21,9 +21,15 @@ class BackupAndRestore(Callback):
         delete_checkpoint: delete the backup when training finishes.
 
     Example:
-        >>> backup = lamina.callbacks.BackupAndRestore(backup_dir="/tmp/backup")
-        >>> model.fit(x, y, epochs=10, callbacks=[backup], verbose=0)   # interrupted at epoch 4
-        >>> model.fit(x, y, epochs=10, callbacks=[backup], verbose=0)   # resumes at epoch 5
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> backup = lamina.callbacks.BackupAndRestore(backup_dir=os.path.join(tmp, "backup"))
+        >>> history = model.fit(x, y, epochs=2, callbacks=[backup], verbose=0)
+        >>> history.epoch  # had it been interrupted, a second fit would resume where it stopped
+        [0, 1]
     """
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True):

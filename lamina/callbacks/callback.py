@@ -20,8 +20,13 @@ class Callback:
     Example:
         >>> class PrintLoss(lamina.callbacks.Callback):
         ...     def on_epoch_end(self, epoch, logs=None):
-        ...         print(epoch, logs["loss"])
-        >>> model.fit(x, y, epochs=2, callbacks=[PrintLoss()], verbose=0)
+        ...         print(epoch, round(logs["loss"], 4))
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> _ = model.fit(x, y, epochs=2, callbacks=[PrintLoss()], verbose=0)
+        0 ...
+        1 ...
     """
 
     _fusion_safe = False

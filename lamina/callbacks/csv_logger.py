@@ -18,7 +18,15 @@ class CSVLogger(Callback):
         append: append to an existing file (its header is kept) instead of overwriting it.
 
     Example:
-        >>> model.fit(x, y, epochs=3, callbacks=[lamina.callbacks.CSVLogger("training.log")], verbose=0)
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> path = os.path.join(tmp, "training.log")
+        >>> _ = model.fit(x, y, epochs=3, callbacks=[lamina.callbacks.CSVLogger(path)], verbose=0)
+        >>> open(path).readline().strip()
+        'epoch,loss'
     """
 
     _fusion_safe = True

@@ -20,8 +20,12 @@ class EarlyStopping(MonitorCallback):
 
     Example:
         >>> stop = lamina.callbacks.EarlyStopping(monitor="loss", patience=2, restore_best_weights=True)
-        >>> model.fit(x, y, epochs=50, callbacks=[stop], verbose=0)
-        >>> stop.stopped_epoch   # the 0-based epoch it stopped at (0 if it did not stop)
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> _ = model.fit(x, y, epochs=50, callbacks=[stop], verbose=0)
+        >>> stop.stopped_epoch >= 0   # the 0-based epoch it stopped at (0 if it did not stop)
+        True
     """
 
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto", baseline=None,

@@ -9,6 +9,9 @@ class History(Callback):
     ``fit`` adds one automatically and returns it.
 
     Example:
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
         >>> history = model.fit(x, y, epochs=2, verbose=0)
         >>> len(history.history["loss"]), history.epoch
         (2, [0, 1])

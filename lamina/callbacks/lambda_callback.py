@@ -22,7 +22,12 @@ class LambdaCallback(Callback):
     Example:
         >>> losses = []
         >>> cb = lamina.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: losses.append(logs["loss"]))
-        >>> model.fit(x, y, epochs=2, callbacks=[cb], verbose=0)
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> _ = model.fit(x, y, epochs=2, callbacks=[cb], verbose=0)
+        >>> len(losses)
+        2
     """
 
     def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None, on_train_end=None,

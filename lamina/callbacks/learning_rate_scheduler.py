@@ -17,7 +17,12 @@ class LearningRateScheduler(Callback):
     Example:
         >>> def halve_after_two(epoch, lr):
         ...     return lr if epoch < 2 else lr * 0.5
-        >>> model.fit(x, y, epochs=5, callbacks=[LearningRateScheduler(halve_after_two)], verbose=0)
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> _ = model.fit(x, y, epochs=5, callbacks=[LearningRateScheduler(halve_after_two)], verbose=0)
+        >>> float(model.optimizer.learning_rate)  # 0.01 halved in epochs 2, 3 and 4
+        0.00125
     """
 
     def __init__(self, schedule, verbose=0):

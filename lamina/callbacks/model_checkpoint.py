@@ -23,9 +23,17 @@ class ModelCheckpoint(MonitorCallback):
         initial_value_threshold: the value ``monitor`` must beat for the first save.
 
     Example:
-        >>> ckpt = lamina.callbacks.ModelCheckpoint("best.weights.h5", monitor="val_loss",
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> path = os.path.join(tmp, "best.weights.h5")
+        >>> ckpt = lamina.callbacks.ModelCheckpoint(path, monitor="val_loss",
         ...                                         save_best_only=True, save_weights_only=True)
-        >>> model.fit(x, y, validation_split=0.2, epochs=5, callbacks=[ckpt], verbose=0)
+        >>> _ = model.fit(x, y, validation_split=0.25, epochs=2, callbacks=[ckpt], verbose=0)
+        >>> os.path.exists(path)
+        True
     """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,

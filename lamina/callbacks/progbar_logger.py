@@ -11,7 +11,10 @@ class ProgbarLogger(Callback):
     step logs only when it redraws, so it does not slow fused steps down.
 
     Example:
-        >>> model.fit(x, y, epochs=1, verbose=0, callbacks=[ProgbarLogger()])
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> _ = model.fit(x, y, epochs=1, verbose=0, callbacks=[ProgbarLogger()])
     """
 
     _fusion_safe = True

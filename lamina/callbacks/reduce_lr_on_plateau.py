@@ -22,7 +22,10 @@ class ReduceLROnPlateau(MonitorCallback):
 
     Example:
         >>> reduce = lamina.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=2)
-        >>> model.fit(x, y, epochs=20, callbacks=[reduce], verbose=0)
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> _ = model.fit(x, y, epochs=3, callbacks=[reduce], verbose=0)
     """
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4,

@@ -26,9 +26,9 @@ class RemoteMonitor(Callback):
         send_as_json: post ``application/json`` instead of a form.
         timeout: seconds to wait for the server.
 
-    Example:
+    Example (not run as a doctest: it needs a server listening at ``root``):
         >>> monitor = lamina.callbacks.RemoteMonitor(root="http://localhost:9000")
-        >>> model.fit(x, y, epochs=3, callbacks=[monitor])
+        >>> model.fit(x, y, epochs=3, callbacks=[monitor])  # doctest: +SKIP
     """
 
     def __init__(self, root="http://localhost:9000", path="/publish/epoch/end/", field="data", headers=None,

@@ -11,8 +11,10 @@ class SwapEMAWeights(Callback):
             ``ModelCheckpoint`` placed after this one) see the EMA weights.
 
     Example:
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
         >>> model.compile(optimizer=lamina.optimizers.SGD(use_ema=True), loss="mse")
-        >>> model.fit(x, y, validation_split=0.2, callbacks=[lamina.callbacks.SwapEMAWeights()], verbose=0)
+        >>> _ = model.fit(x, y, validation_split=0.25, callbacks=[lamina.callbacks.SwapEMAWeights()], verbose=0)
     """
 
     _fusion_safe = True

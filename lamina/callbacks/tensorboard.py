@@ -29,9 +29,17 @@ class TensorBoard(Callback):
         update_freq: ``"epoch"``, ``"batch"`` or an integer number of batches.
 
     Example:
-        >>> tb = lamina.callbacks.TensorBoard(log_dir="logs", histogram_freq=1)
-        >>> model.fit(x, y, epochs=3, validation_split=0.2, callbacks=[tb], verbose=0)
-        # then: tensorboard --logdir logs
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> tb = lamina.callbacks.TensorBoard(log_dir=os.path.join(tmp, "logs"), histogram_freq=1)
+        >>> _ = model.fit(x, y, epochs=2, validation_split=0.25, callbacks=[tb], verbose=0)
+        >>> sorted(os.listdir(os.path.join(tmp, "logs")))
+        ['train', 'validation']
+
+    Then view them with ``tensorboard --logdir logs``.
     """
 
     _fusion_safe = True

@@ -17,7 +17,12 @@ class TerminateOnNaN(Callback):
             skipping that cleanup (to keep a backup intact, say), as in Keras 3.
 
     Example:
-        >>> model.fit(x, y, epochs=10, callbacks=[lamina.callbacks.TerminateOnNaN()], verbose=0)
+        >>> x, y = np.ones((8, 3)), np.ones((8, 1))
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> history = model.fit(x, y, epochs=2, callbacks=[lamina.callbacks.TerminateOnNaN()], verbose=0)
+        >>> history.epoch  # a NaN loss would have stopped training early
+        [0, 1]
     """
 
     _fusion_safe = True

@@ -21,7 +21,7 @@ def load_data(test_split=0.2, seed=113):
 
     Example:
         >>> (x_train, y_train), (x_test, y_test) = lamina.datasets.digits.load_data()
-        >>> x_train.shape
+        >>> ops.shape(x_train)
         (1438, 8, 8)
     """
     if not 0 < test_split < 1:

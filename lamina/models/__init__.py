@@ -11,7 +11,8 @@ def model_from_json(json_string, custom_objects=None):
     """Rebuilds a model (with new weights) from ``model.to_json()`` output.
 
     Example:
-        >>> clone = lamina.models.model_from_json(model.to_json())
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+    >>> clone = lamina.models.model_from_json(model.to_json())
     """
     import json
 

@@ -21,6 +21,7 @@ def clone_model(model, input_tensors=None, clone_function=None):
             defaults to ``layer.__class__.from_config(layer.get_config())``.
 
     Example:
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
         >>> copy = lamina.models.clone_model(model)
         >>> copy.set_weights(model.get_weights())
     """

@@ -39,7 +39,7 @@ class Model(Trainer, ModelSavingMixin, Layer):
         ...         self.out = lamina.layers.Dense(10)
         ...     def call(self, inputs):
         ...         return self.out(self.hidden(inputs))
-        >>> MLP()(lamina.ops.ones((2, 784))).shape
+        >>> ops.shape(MLP()(lamina.ops.ones((2, 784))))
         (2, 10)
     """
 

@@ -97,7 +97,8 @@ def slice(inputs, start_indices, shape):
     Starts are clamped so the window stays inside ``inputs``, as in ``lax.dynamic_slice``.
 
     Example:
-        >>> ops.slice(ops.arange(10), [2], [3])  # [2, 3, 4]
+        >>> ops.convert_to_numpy(ops.slice(ops.arange(10), [2], [3]))
+        array([2, 3, 4], dtype=int32)
     """
     return _core_ops().slice(inputs, start_indices, shape)
 
@@ -107,7 +108,8 @@ def slice_update(inputs, start_indices, updates):
     """``inputs`` with the window at ``start_indices`` replaced by ``updates`` (a new tensor).
 
     Example:
-        >>> ops.slice_update(ops.zeros((4,)), [1], ops.ones((2,)))  # [0, 1, 1, 0]
+        >>> ops.convert_to_numpy(ops.slice_update(ops.zeros((4,)), [1], ops.ones((2,))))
+        array([0., 1., 1., 0.], dtype=float32)
     """
     return _core_ops().slice_update(inputs, start_indices, updates)
 
@@ -122,7 +124,8 @@ def scatter(indices, values, shape):
         shape: the output shape.
 
     Example:
-        >>> ops.scatter([[0], [2], [0]], [1.0, 2.0, 3.0], (3,))  # [4, 0, 2]
+        >>> ops.convert_to_numpy(ops.scatter([[0], [2], [0]], [1.0, 2.0, 3.0], (3,)))
+        array([4., 0., 2.], dtype=float32)
     """
     return _core_ops().scatter(indices, values, shape)
 
@@ -132,7 +135,9 @@ def scatter_update(inputs, indices, updates):
     """``inputs`` with the entries at ``indices`` set to ``updates`` (a new tensor).
 
     Example:
-        >>> ops.scatter_update(ops.zeros((2, 2)), [[0, 1]], [5.0])  # [[0, 5], [0, 0]]
+        >>> ops.convert_to_numpy(ops.scatter_update(ops.zeros((2, 2)), [[0, 1]], [5.0]))
+        array([[0., 5.],
+               [0., 0.]], dtype=float32)
     """
     return _core_ops().scatter_update(inputs, indices, updates)
 
@@ -141,7 +146,8 @@ def map(f, xs):
     """Applies ``f`` to each slice of ``xs`` along the leading axis and stacks the results.
 
     Example:
-        >>> ops.map(lambda row: ops.sum(row), ops.ones((3, 2)))  # [2, 2, 2]
+        >>> ops.convert_to_numpy(ops.map(lambda row: ops.sum(row), ops.ones((3, 2))))
+        array([2., 2., 2.], dtype=float32)
     """
     return _core_ops().map(f, xs)
 
@@ -150,7 +156,8 @@ def switch(index, branches, *operands):
     """Calls ``branches[index](*operands)``; ``index`` is clamped to the valid range.
 
     Example:
-        >>> ops.switch(1, [lambda x: x + 1, lambda x: x * 2], ops.ones((2,)))  # [2, 2]
+        >>> ops.convert_to_numpy(ops.switch(1, [lambda x: x + 1, lambda x: x * 2], ops.ones((2,))))
+        array([2., 2.], dtype=float32)
     """
     return _core_ops().switch(index, branches, *operands)
 
@@ -159,7 +166,7 @@ def vectorized_map(function, elements):
     """Maps ``function`` over the leading axis of ``elements`` (vectorized on JAX).
 
     Example:
-        >>> ops.vectorized_map(lambda v: v * 2, ops.ones((3, 2))).shape
+        >>> ops.shape(ops.vectorized_map(lambda v: v * 2, ops.ones((3, 2))))
         (3, 2)
     """
     return _core_ops().vectorized_map(function, elements)
@@ -169,7 +176,8 @@ def associative_scan(f, elems, reverse=False, axis=0):
     """Inclusive scan of an associative ``f`` over ``axis`` (parallel on JAX).
 
     Example:
-        >>> ops.associative_scan(lambda a, b: a + b, ops.arange(4))  # [0, 1, 3, 6]
+        >>> ops.convert_to_numpy(ops.associative_scan(lambda a, b: a + b, ops.arange(4)))
+        array([0, 1, 3, 6], dtype=int32)
     """
     return _core_ops().associative_scan(f, elems, reverse=reverse, axis=axis)
 
@@ -179,7 +187,8 @@ def saturate_cast(x, dtype):
     """Casts ``x`` to ``dtype``, clipping values to the target's range first.
 
     Example:
-        >>> ops.saturate_cast(ops.convert_to_tensor([-5.0, 300.0]), "uint8")  # [0, 255]
+        >>> ops.convert_to_numpy(ops.saturate_cast(ops.convert_to_tensor([-5.0, 300.0]), "uint8"))
+        array([  0, 255], dtype=uint8)
     """
     import numpy as np
 

@@ -91,7 +91,7 @@ def resize(
         The resized images, in the input dtype (integer results are rounded).
 
     Example:
-        >>> ops.image.resize(ops.ones((2, 8, 8, 3)), (4, 6)).shape
+        >>> ops.shape(ops.image.resize(ops.ones((2, 8, 8, 3)), (4, 6)))
         (2, 4, 6, 3)
     """
     data_format = backend.standardize_data_format(data_format)
@@ -171,7 +171,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
 
     Example:
         >>> shift_right = [1, 0, -1, 0, 1, 0, 0, 0]
-        >>> ops.image.affine_transform(ops.ones((1, 4, 4, 1)), shift_right).shape
+        >>> ops.shape(ops.image.affine_transform(ops.ones((1, 4, 4, 1)), shift_right))
         (1, 4, 4, 1)
     """
     data_format = backend.standardize_data_format(data_format)
@@ -232,7 +232,8 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
         (integers are rounded half away from zero).
 
     Example:
-        >>> ops.image.map_coordinates(ops.arange(4.0), [[0.5, 2.0]], order=1)  # [0.5, 2.]
+        >>> ops.convert_to_numpy(ops.image.map_coordinates(ops.arange(4.0), [[0.5, 2.0]], order=1))
+        array([0.5, 2. ], dtype=float32)
     """
     if fill_mode not in FILL_MODES:
         raise ValueError(
@@ -299,7 +300,7 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
         data_format: ``"channels_last"`` or ``"channels_first"``.
 
     Example:
-        >>> ops.image.pad_images(ops.ones((5, 5, 3)), 1, 2, target_height=8, target_width=9).shape
+        >>> ops.shape(ops.image.pad_images(ops.ones((5, 5, 3)), 1, 2, target_height=8, target_width=9))
         (8, 9, 3)
     """
     data_format = backend.standardize_data_format(data_format)
@@ -325,7 +326,7 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
         data_format: ``"channels_last"`` or ``"channels_first"``.
 
     Example:
-        >>> ops.image.crop_images(ops.ones((8, 8, 3)), 1, 2, target_height=4, target_width=5).shape
+        >>> ops.shape(ops.image.crop_images(ops.ones((8, 8, 3)), 1, 2, target_height=4, target_width=5))
         (4, 5, 3)
     """
     data_format = backend.standardize_data_format(data_format)
@@ -356,7 +357,7 @@ def rgb_to_grayscale(images, data_format=None):
         Images with one channel and the input dtype.
 
     Example:
-        >>> ops.image.rgb_to_grayscale(ops.ones((2, 4, 4, 3))).shape
+        >>> ops.shape(ops.image.rgb_to_grayscale(ops.ones((2, 4, 4, 3))))
         (2, 4, 4, 1)
     """
     data_format = backend.standardize_data_format(data_format)

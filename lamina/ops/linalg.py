@@ -4,7 +4,8 @@ Integer inputs compute in ``floatx()``.
 
 Example:
     >>> from lamina import ops
-    >>> ops.linalg.solve(ops.eye(2) * 2.0, ops.ones((2,)))  # [0.5, 0.5]
+    >>> ops.convert_to_numpy(ops.linalg.solve(ops.eye(2) * 2.0, ops.ones((2,))))
+    array([0.5, 0.5], dtype=float32)
 """
 
 from lamina import backend
@@ -31,7 +32,9 @@ def cholesky(x, upper=False):
     """Cholesky factor of symmetric positive-definite matrices (lower, or upper when ``upper``).
 
     Example:
-        >>> ops.linalg.cholesky(ops.eye(2) * 4.0)  # 2 * I
+        >>> ops.convert_to_numpy(ops.linalg.cholesky(ops.eye(2) * 4.0))
+        array([[2., 0.],
+               [0., 2.]], dtype=float32)
     """
     _check_square("cholesky", x)
     return _linalg().cholesky(x, upper=upper)
@@ -42,7 +45,8 @@ def det(x):
     """Determinants of square matrices.
 
     Example:
-        >>> ops.linalg.det(ops.eye(3) * 2.0)  # 8.0
+        >>> float(ops.linalg.det(ops.eye(3) * 2.0))
+        8.0
     """
     _check_square("det", x)
     return _linalg().det(x)
@@ -86,7 +90,9 @@ def inv(x):
     """Inverses of square matrices.
 
     Example:
-        >>> ops.linalg.inv(ops.eye(2) * 2.0)  # 0.5 * I
+        >>> ops.convert_to_numpy(ops.linalg.inv(ops.eye(2) * 2.0))
+        array([[0.5, 0. ],
+               [0. , 0.5]], dtype=float32)
     """
     _check_square("inv", x)
     return _linalg().inv(x)
@@ -116,7 +122,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
         keepdims: keep reduced axes.
 
     Example:
-        >>> ops.linalg.norm(ops.convert_to_tensor([3.0, 4.0]))  # 5.0
+        >>> float(ops.linalg.norm(ops.convert_to_tensor([3.0, 4.0])))
+        5.0
     """
     return _linalg().norm(x, ord=ord, axis=axis, keepdims=keepdims)
 
@@ -138,7 +145,8 @@ def solve(a, b):
     """Solves ``a @ x = b`` for ``x``.
 
     Example:
-        >>> ops.linalg.solve(ops.eye(2) * 2.0, ops.ones((2,)))  # [0.5, 0.5]
+        >>> ops.convert_to_numpy(ops.linalg.solve(ops.eye(2) * 2.0, ops.ones((2,))))
+        array([0.5, 0.5], dtype=float32)
     """
     _check_square("solve", a)
     return _linalg().solve(a, b)
@@ -149,7 +157,8 @@ def solve_triangular(a, b, lower=False):
     """Solves ``a @ x = b`` for triangular ``a`` (upper unless ``lower``).
 
     Example:
-        >>> ops.linalg.solve_triangular(ops.eye(2), ops.ones((2,)), lower=True)  # [1, 1]
+        >>> ops.convert_to_numpy(ops.linalg.solve_triangular(ops.eye(2), ops.ones((2,)), lower=True))
+        array([1., 1.], dtype=float32)
     """
     _check_square("solve_triangular", a)
     return _linalg().solve_triangular(a, b, lower=lower)
@@ -170,7 +179,8 @@ def lstsq(a, b, rcond=None):
     """Least-squares solution ``x`` minimizing ``|a @ x - b|``.
 
     Example:
-        >>> ops.linalg.lstsq(ops.ones((3, 1)), ops.ones((3,)))  # [1.]
+        >>> ops.convert_to_numpy(ops.linalg.lstsq(ops.ones((3, 1)), ops.ones((3,))))
+        array([1.0], dtype=float32)
     """
     return _linalg().lstsq(a, b, rcond=rcond)
 
@@ -180,7 +190,9 @@ def matrix_power(x, n):
     """``x`` multiplied by itself ``n`` times (``n`` < 0 inverts).
 
     Example:
-        >>> ops.linalg.matrix_power(ops.eye(2) * 2.0, 3)  # 8 * I
+        >>> ops.convert_to_numpy(ops.linalg.matrix_power(ops.eye(2) * 2.0, 3))
+        array([[8., 0.],
+               [0., 8.]], dtype=float32)
     """
     _check_square("matrix_power", x)
     return _linalg().matrix_power(x, n)
@@ -191,7 +203,7 @@ def pinv(x):
     """Moore-Penrose pseudo-inverse.
 
     Example:
-        >>> ops.linalg.pinv(ops.ones((2, 3))).shape
+        >>> ops.shape(ops.linalg.pinv(ops.ones((2, 3))))
         (3, 2)
     """
     return _linalg().pinv(x)
@@ -202,6 +214,7 @@ def matrix_rank(x):
     """Rank of matrices (int32).
 
     Example:
-        >>> ops.linalg.matrix_rank(ops.ones((3, 3)))  # 1
+        >>> int(ops.linalg.matrix_rank(ops.ones((3, 3))))
+        1
     """
     return _linalg().matrix_rank(x)

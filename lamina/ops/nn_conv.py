@@ -28,7 +28,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
         data_format: ``"channels_last"`` (default from config) or ``"channels_first"``.
 
     Example:
-        >>> ops.conv(ops.ones((1, 5, 5, 2)), ops.ones((3, 3, 2, 4)), padding="same").shape
+        >>> ops.shape(ops.conv(ops.ones((1, 5, 5, 2)), ops.ones((3, 3, 2, 4)), padding="same"))
         (1, 5, 5, 4)
     """
     return _impl().conv(inputs, kernel, strides=strides, padding=padding, data_format=data_format,
@@ -44,7 +44,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
         kernel: ``(*kernel_size, channels, depth_multiplier)``.
 
     Example:
-        >>> ops.depthwise_conv(ops.ones((1, 5, 5, 2)), ops.ones((3, 3, 2, 2))).shape
+        >>> ops.shape(ops.depthwise_conv(ops.ones((1, 5, 5, 2)), ops.ones((3, 3, 2, 2))))
         (1, 3, 3, 4)
     """
     return _impl().depthwise_conv(inputs, kernel, strides=strides, padding=padding, data_format=data_format,
@@ -61,7 +61,7 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
         pointwise_kernel: ``(1, ..., 1, channels * depth_multiplier, filters)``.
 
     Example:
-        >>> ops.separable_conv(ops.ones((1, 5, 5, 2)), ops.ones((3, 3, 2, 1)), ops.ones((1, 1, 2, 3))).shape
+        >>> ops.shape(ops.separable_conv(ops.ones((1, 5, 5, 2)), ops.ones((3, 3, 2, 1)), ops.ones((1, 1, 2, 3))))
         (1, 3, 3, 3)
     """
     return _impl().separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=strides, padding=padding,
@@ -78,7 +78,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         output_padding: int or tuple, extra size added on the far side of each spatial axis.
 
     Example:
-        >>> ops.conv_transpose(ops.ones((1, 4, 4, 2)), ops.ones((3, 3, 5, 2)), strides=2, padding="same").shape
+        >>> ops.shape(ops.conv_transpose(ops.ones((1, 4, 4, 2)), ops.ones((3, 3, 5, 2)), strides=2, padding="same"))
         (1, 8, 8, 5)
     """
     return _impl().conv_transpose(inputs, kernel, strides=strides, padding=padding, output_padding=output_padding,
@@ -90,7 +90,7 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     """Maximum over windows of ``pool_size`` (strides default to ``pool_size``).
 
     Example:
-        >>> ops.max_pool(ops.ones((1, 4, 4, 1)), 2).shape
+        >>> ops.shape(ops.max_pool(ops.ones((1, 4, 4, 1)), 2))
         (1, 2, 2, 1)
     """
     return _impl().max_pool(inputs, pool_size, strides=strides, padding=padding, data_format=data_format)
@@ -101,7 +101,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     """Mean over windows of ``pool_size``; with ``"same"`` padding, padded positions are not counted.
 
     Example:
-        >>> ops.average_pool(ops.ones((1, 5, 1)), 2, padding="same").shape
+        >>> ops.shape(ops.average_pool(ops.ones((1, 5, 1)), 2, padding="same"))
         (1, 3, 1)
     """
     return _impl().average_pool(inputs, pool_size, strides=strides, padding=padding, data_format=data_format)

@@ -2,7 +2,8 @@
 
 Example:
     >>> from lamina import ops
-    >>> ops.add(ops.ones((2,)), 1.0)      # a backend tensor [2., 2.]
+    >>> ops.convert_to_numpy(ops.add(ops.ones((2,)), 1.0))  # a backend tensor [2., 2.]
+    array([2., 2.], dtype=float32)
 """
 
 from lamina import backend

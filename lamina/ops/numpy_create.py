@@ -2,7 +2,8 @@
 
 Example:
     >>> from lamina import ops
-    >>> ops.linspace(0.0, 1.0, 5)  # [0., .25, .5, .75, 1.]
+    >>> ops.convert_to_numpy(ops.linspace(0.0, 1.0, 5))
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
 """
 
 from lamina.backend import numpy as _np
@@ -18,7 +19,7 @@ def array(x, dtype=None):
     """A tensor holding ``x`` (Python ints become int32, floats ``floatx()``).
 
     Example:
-        >>> ops.array([[1, 2], [3, 4]]).shape
+        >>> ops.shape(ops.array([[1, 2], [3, 4]]))
         (2, 2)
     """
     return _np.array(x, dtype=dtype)
@@ -31,7 +32,9 @@ def eye(N, M=None, k=0, dtype=None):
     """``N x M`` matrix with ones on diagonal ``k``.
 
     Example:
-        >>> ops.eye(2, 3, k=1)
+        >>> ops.convert_to_numpy(ops.eye(2, 3, k=1))
+        array([[0., 1., 0.],
+               [0., 0., 1.]], dtype=float32)
     """
     return _np.eye(N, M, k=k, dtype=dtype)
 
@@ -40,7 +43,7 @@ def identity(n, dtype=None):
     """The ``n x n`` identity matrix.
 
     Example:
-        >>> ops.identity(3).shape
+        >>> ops.shape(ops.identity(3))
         (3, 3)
     """
     return _np.eye(n, dtype=dtype)
@@ -50,7 +53,10 @@ def tri(N, M=None, k=0, dtype=None):
     """``N x M`` matrix with ones at and below diagonal ``k``.
 
     Example:
-        >>> ops.tri(3)
+        >>> ops.convert_to_numpy(ops.tri(3))
+        array([[1., 0., 0.],
+               [1., 1., 0.],
+               [1., 1., 1.]], dtype=float32)
     """
     return _np.tri(N, M, k=k, dtype=dtype)
 
@@ -68,7 +74,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         axis: where the new axis goes for tensor endpoints.
 
     Example:
-        >>> ops.linspace(0, 10, 3)  # [0., 5., 10.]
+        >>> ops.convert_to_numpy(ops.linspace(0, 10, 3))
+        array([ 0.,  5., 10.], dtype=float32)
     """
     return _np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, dtype=dtype, axis=axis)
 
@@ -78,7 +85,8 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     """``base ** linspace(start, stop, num)``.
 
     Example:
-        >>> ops.logspace(0, 2, 3)  # [1., 10., 100.]
+        >>> ops.convert_to_numpy(ops.logspace(0, 2, 3))
+        array([  1.,  10., 100.], dtype=float32)
     """
     return _np.logspace(start, stop, num, endpoint=endpoint, base=base, dtype=dtype, axis=axis)
 
@@ -87,7 +95,8 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """Values spaced evenly on a log scale between ``start`` and ``stop`` (positive).
 
     Example:
-        >>> ops.geomspace(1, 100, 3)  # [1., 10., 100.]
+        >>> ops.convert_to_numpy(ops.geomspace(1, 100, 3))
+        array([  1.,  10., 100.], dtype=float32)
     """
     return _np.geomspace(start, stop, num, endpoint=endpoint, dtype=dtype, axis=axis)
 
@@ -96,7 +105,7 @@ def empty(shape, dtype=None):
     """An uninitialized tensor (its values are arbitrary).
 
     Example:
-        >>> ops.empty((2, 3)).shape
+        >>> ops.shape(ops.empty((2, 3)))
         (2, 3)
     """
     return _np.empty(shape, dtype=dtype)
@@ -107,7 +116,7 @@ def empty_like(x, dtype=None):
     """An uninitialized tensor with the shape (and dtype) of ``x``.
 
     Example:
-        >>> ops.empty_like(ops.ones((2,))).shape
+        >>> ops.shape(ops.empty_like(ops.ones((2,))))
         (2,)
     """
     return _np.empty_like(x, dtype=dtype)
@@ -118,7 +127,8 @@ def full_like(x, fill_value, dtype=None):
     """``fill_value`` in the shape (and dtype) of ``x``.
 
     Example:
-        >>> ops.full_like(ops.ones((2,)), 7.0)  # [7., 7.]
+        >>> ops.convert_to_numpy(ops.full_like(ops.ones((2,)), 7.0))
+        array([7., 7.], dtype=float32)
     """
     return _np.full_like(x, fill_value, dtype=dtype)
 
@@ -137,7 +147,7 @@ def indices(dimensions, dtype="int32"):
     """A ``(len(dimensions), *dimensions)`` tensor of each position's indices.
 
     Example:
-        >>> ops.indices((2, 3)).shape
+        >>> ops.shape(ops.indices((2, 3)))
         (2, 2, 3)
     """
     return _np.indices(dimensions, dtype=dtype)

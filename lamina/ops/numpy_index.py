@@ -5,7 +5,8 @@ Index results are int32. ``nonzero``, ``argwhere``, ``unique``, ``compress`` and
 
 Example:
     >>> from lamina import ops
-    >>> ops.searchsorted(ops.convert_to_tensor([1, 3, 5]), 4)  # 2
+    >>> int(ops.searchsorted(ops.convert_to_tensor([1, 3, 5]), 4))
+    2
 """
 
 from lamina.backend import numpy as _np
@@ -24,7 +25,9 @@ def take_along_axis(x, indices, axis=None):
 
     Example:
         >>> x = ops.convert_to_tensor([[3, 1], [2, 4]])
-        >>> ops.take_along_axis(x, ops.argsort(x, axis=1), axis=1)  # sorted rows
+        >>> ops.convert_to_numpy(ops.take_along_axis(x, ops.argsort(x, axis=1), axis=1))  # sorted rows
+        array([[1, 3],
+               [2, 4]], dtype=int32)
     """
     return _np.take_along_axis(x, indices, axis=axis)
 
@@ -34,7 +37,9 @@ def put_along_axis(x, indices, values, axis):
     """Returns ``x`` with ``values`` written at ``indices`` along ``axis`` (no in-place change).
 
     Example:
-        >>> ops.put_along_axis(ops.zeros((2, 2)), [[1], [0]], 5.0, axis=1)  # [[0, 5], [5, 0]]
+        >>> ops.convert_to_numpy(ops.put_along_axis(ops.zeros((2, 2)), [[1], [0]], 5.0, axis=1))
+        array([[0., 5.],
+               [5., 0.]], dtype=float32)
     """
     return _np.put_along_axis(x, indices, values, axis)
 
@@ -44,7 +49,8 @@ def nonzero(x):
     """A tuple with the indices of the non-zero elements, one tensor per axis.
 
     Example:
-        >>> ops.nonzero(ops.convert_to_tensor([0, 2, 3]))  # ([1, 2],)
+        >>> [ops.convert_to_numpy(i) for i in ops.nonzero(ops.convert_to_tensor([0, 2, 3]))]
+        [array([1, 2], dtype=int32)]
     """
     return _np.nonzero(x)
 
@@ -54,7 +60,9 @@ def argwhere(x):
     """``(count, ndim)`` indices of the non-zero elements.
 
     Example:
-        >>> ops.argwhere(ops.eye(2))  # [[0, 0], [1, 1]]
+        >>> ops.convert_to_numpy(ops.argwhere(ops.eye(2)))
+        array([[0, 0],
+               [1, 1]], dtype=int32)
     """
     return _np.argwhere(x)
 
@@ -64,7 +72,8 @@ def flatnonzero(x):
     """Indices of the non-zero elements of the flattened ``x``.
 
     Example:
-        >>> ops.flatnonzero(ops.eye(2))  # [0, 3]
+        >>> ops.convert_to_numpy(ops.flatnonzero(ops.eye(2)))
+        array([0, 3], dtype=int32)
     """
     return _np.flatnonzero(x)
 
@@ -79,7 +88,8 @@ def searchsorted(sorted_sequence, values, side="left"):
         side: ``"left"`` (first suitable index) or ``"right"`` (last).
 
     Example:
-        >>> ops.searchsorted(ops.convert_to_tensor([1, 3, 5]), 3, side="right")  # 2
+        >>> int(ops.searchsorted(ops.convert_to_tensor([1, 3, 5]), 3, side="right"))
+        2
     """
     return _np.searchsorted(sorted_sequence, values, side=side)
 
@@ -89,7 +99,8 @@ def digitize(x, bins, right=False):
     """Index of the bin each value of ``x`` falls in.
 
     Example:
-        >>> ops.digitize(ops.convert_to_tensor([0.5, 1.5]), [1.0, 2.0])  # [0, 1]
+        >>> ops.convert_to_numpy(ops.digitize(ops.convert_to_tensor([0.5, 1.5]), [1.0, 2.0]))
+        array([0, 1], dtype=int32)
     """
     return _np.digitize(x, bins, right=right)
 
@@ -105,7 +116,8 @@ def bincount(x, weights=None, minlength=0, sparse=False):
         sparse: must be False (no sparse tensors on these backends).
 
     Example:
-        >>> ops.bincount(ops.convert_to_tensor([0, 1, 1, 3]))  # [1, 2, 0, 1]
+        >>> ops.convert_to_numpy(ops.bincount(ops.convert_to_tensor([0, 1, 1, 3])))
+        array([1, 2, 0, 1], dtype=int32)
     """
     if sparse:
         raise ValueError("bincount: sparse=True is not supported; lamina's backends have no sparse tensors.")
@@ -129,7 +141,8 @@ def select(condlist, choicelist, default=0):
 
     Example:
         >>> x = ops.arange(4)
-        >>> ops.select([x < 1, x > 2], [x, x * 10], default=-1)  # [0, -1, -1, 30]
+        >>> ops.convert_to_numpy(ops.select([x < 1, x > 2], [x, x * 10], default=-1))
+        array([ 0, -1, -1, 30], dtype=int32)
     """
     return _np.select(condlist, choicelist, default)
 
@@ -144,7 +157,8 @@ def choose(a, choices, mode="clip"):
         mode: ``"clip"`` or ``"wrap"`` for out-of-range indices (``"raise"`` clips).
 
     Example:
-        >>> ops.choose([0, 1], [[1, 2], [10, 20]])  # [1, 20]
+        >>> ops.convert_to_numpy(ops.choose([0, 1], [[1, 2], [10, 20]]))
+        array([ 1, 20], dtype=int32)
     """
     return _np.choose(a, choices, mode=mode)
 
@@ -154,7 +168,8 @@ def compress(condition, x, axis=None):
     """The slices of ``x`` along ``axis`` where ``condition`` is true (eager only).
 
     Example:
-        >>> ops.compress([True, False, True], ops.arange(3))  # [0, 2]
+        >>> ops.convert_to_numpy(ops.compress([True, False, True], ops.arange(3)))
+        array([0, 2], dtype=int32)
     """
     return _np.compress(condition, x, axis=axis)
 
@@ -164,7 +179,8 @@ def extract(condition, x):
     """The elements of ``x`` where ``condition`` is true, flattened (eager only).
 
     Example:
-        >>> ops.extract(ops.arange(4) > 1, ops.arange(4))  # [2, 3]
+        >>> ops.convert_to_numpy(ops.extract(ops.arange(4) > 1, ops.arange(4)))
+        array([2, 3], dtype=int32)
     """
     return _np.extract(condition, x)
 
@@ -174,7 +190,8 @@ def sort(x, axis=-1, descending=False):
     """Sorted copy of ``x`` along ``axis``.
 
     Example:
-        >>> ops.sort(ops.convert_to_tensor([3, 1, 2]))  # [1, 2, 3]
+        >>> ops.convert_to_numpy(ops.sort(ops.convert_to_tensor([3, 1, 2])))
+        array([1, 2, 3], dtype=int32)
     """
     return _np.sort(x, axis=axis, descending=descending)
 
@@ -184,7 +201,8 @@ def argsort(x, axis=-1, descending=False, stable=True):
     """Indices that sort ``x`` along ``axis`` (int32, stable).
 
     Example:
-        >>> ops.argsort(ops.convert_to_tensor([3, 1, 2]))  # [1, 2, 0]
+        >>> ops.convert_to_numpy(ops.argsort(ops.convert_to_tensor([3, 1, 2])))
+        array([1, 2, 0], dtype=int32)
     """
     return _np.argsort(x, axis=axis, descending=descending, stable=stable)
 
@@ -194,7 +212,8 @@ def partition(x, kth, axis=-1):
     """``x`` rearranged so element ``kth`` is in sorted position, smaller ones before it.
 
     Example:
-        >>> ops.partition(ops.convert_to_tensor([3, 1, 2]), 1)[1]  # 2
+        >>> int(ops.partition(ops.convert_to_tensor([3, 1, 2]), 1)[1])
+        2
     """
     return _np.partition(x, kth, axis=axis)
 
@@ -204,7 +223,8 @@ def argpartition(x, kth, axis=-1):
     """Indices that ``partition`` ``x`` around position ``kth``.
 
     Example:
-        >>> ops.argpartition(ops.convert_to_tensor([3, 1, 2]), 0)[0]  # 1
+        >>> int(ops.argpartition(ops.convert_to_tensor([3, 1, 2]), 0)[0])
+        1
     """
     return _np.argpartition(x, kth, axis=axis)
 
@@ -214,7 +234,8 @@ def isin(x1, x2, assume_unique=False, invert=False):
     """Element-wise: whether each element of ``x1`` occurs in ``x2``.
 
     Example:
-        >>> ops.isin(ops.arange(4), [1, 3])  # [False, True, False, True]
+        >>> ops.convert_to_numpy(ops.isin(ops.arange(4), [1, 3]))
+        array([False,  True, False,  True])
     """
     return _np.isin(x1, x2, assume_unique=assume_unique, invert=invert)
 
@@ -234,7 +255,8 @@ def diff(a, n=1, axis=-1):
     """``n``-th discrete difference of ``a`` along ``axis``.
 
     Example:
-        >>> ops.diff(ops.convert_to_tensor([1, 4, 9]))  # [3, 5]
+        >>> ops.convert_to_numpy(ops.diff(ops.convert_to_tensor([1, 4, 9])))
+        array([3, 5], dtype=int32)
     """
     return _np.diff(a, n=n, axis=axis)
 
@@ -244,7 +266,8 @@ def ediff1d(x):
     """Differences between consecutive elements of the flattened ``x``.
 
     Example:
-        >>> ops.ediff1d(ops.convert_to_tensor([[1, 2], [4, 8]]))  # [1, 2, 4]
+        >>> ops.convert_to_numpy(ops.ediff1d(ops.convert_to_tensor([[1, 2], [4, 8]])))
+        array([1, 2, 4], dtype=int32)
     """
     return _np.ediff1d(x)
 
@@ -254,7 +277,8 @@ def correlate(x1, x2, mode="valid"):
     """Cross-correlation of two 1-D tensors (``mode``: ``"valid"``, ``"same"``, ``"full"``).
 
     Example:
-        >>> ops.correlate([1.0, 2.0, 3.0], [0.0, 1.0])  # [2., 3.]
+        >>> ops.convert_to_numpy(ops.correlate([1.0, 2.0, 3.0], [0.0, 1.0]))
+        array([2., 3.], dtype=float32)
     """
     return _np.correlate(x1, x2, mode=mode)
 
@@ -264,7 +288,8 @@ def convolve(x1, x2, mode="full"):
     """Discrete linear convolution of two 1-D tensors.
 
     Example:
-        >>> ops.convolve([1.0, 2.0], [1.0, 1.0])  # [1., 3., 2.]
+        >>> ops.convert_to_numpy(ops.convolve([1.0, 2.0], [1.0, 1.0]))
+        array([1., 3., 2.], dtype=float32)
     """
     return _np.convolve(x1, x2, mode=mode)
 
@@ -274,7 +299,8 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     """Integral of ``y`` along ``axis`` by the trapezoidal rule.
 
     Example:
-        >>> ops.trapezoid(ops.convert_to_tensor([1.0, 2.0, 3.0]))  # 4.0
+        >>> float(ops.trapezoid(ops.convert_to_tensor([1.0, 2.0, 3.0])))
+        4.0
     """
     return _np.trapezoid(y, x=x, dx=dx, axis=axis)
 
@@ -284,6 +310,7 @@ def interp(x, xp, fp, left=None, right=None):
     """Piecewise-linear interpolation of the points ``(xp, fp)`` at ``x``.
 
     Example:
-        >>> ops.interp(ops.convert_to_tensor([0.5]), [0.0, 1.0], [0.0, 10.0])  # [5.]
+        >>> ops.convert_to_numpy(ops.interp(ops.convert_to_tensor([0.5]), [0.0, 1.0], [0.0, 10.0]))
+        array([5.], dtype=float32)
     """
     return _np.interp(x, xp, fp, left=left, right=right)

@@ -2,7 +2,7 @@
 
 Example:
     >>> from lamina import ops
-    >>> ops.outer(ops.arange(3), ops.arange(2)).shape
+    >>> ops.shape(ops.outer(ops.arange(3), ops.arange(2)))
     (3, 2)
 """
 
@@ -21,7 +21,7 @@ def tensordot(x1, x2, axes=2):
         axes: an int N (last N axes of x1 with the first N of x2) or a pair of axis lists.
 
     Example:
-        >>> ops.tensordot(ops.ones((2, 3)), ops.ones((3, 4)), axes=1).shape
+        >>> ops.shape(ops.tensordot(ops.ones((2, 3)), ops.ones((3, 4)), axes=1))
         (2, 4)
     """
     return _np.tensordot(x1, x2, axes=axes)
@@ -35,7 +35,8 @@ def inner(x1, x2):
         x1, x2: tensors whose last dimensions match.
 
     Example:
-        >>> ops.inner(ops.ones((3,)), ops.ones((3,)))  # 3.0
+        >>> float(ops.inner(ops.ones((3,)), ops.ones((3,))))
+        3.0
     """
     return _np.inner(x1, x2)
 
@@ -48,7 +49,7 @@ def outer(x1, x2):
         x1, x2: tensors (flattened first).
 
     Example:
-        >>> ops.outer(ops.ones((3,)), ops.ones((2,))).shape
+        >>> ops.shape(ops.outer(ops.ones((3,)), ops.ones((2,))))
         (3, 2)
     """
     return _np.outer(x1, x2)
@@ -62,7 +63,8 @@ def vdot(x1, x2):
         x1, x2: tensors of the same size.
 
     Example:
-        >>> ops.vdot(ops.ones((2, 2)), ops.ones((4,)))  # 4.0
+        >>> float(ops.vdot(ops.ones((2, 2)), ops.ones((4,))))
+        4.0
     """
     return _np.vdot(x1, x2)
 
@@ -76,7 +78,7 @@ def vecdot(x1, x2, axis=-1):
         axis: the axis summed over.
 
     Example:
-        >>> ops.vecdot(ops.ones((2, 3)), ops.ones((3,))).shape
+        >>> ops.shape(ops.vecdot(ops.ones((2, 3)), ops.ones((3,))))
         (2,)
     """
     return _np.vecdot(x1, x2, axis=axis)
@@ -92,7 +94,8 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
         axis: overrides all three when given.
 
     Example:
-        >>> ops.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0])  # [0, 0, 1]
+        >>> ops.convert_to_numpy(ops.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]))
+        array([0., 0., 1.], dtype=float32)
     """
     return _np.cross(x1, x2, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
 
@@ -105,7 +108,7 @@ def kron(x1, x2):
         x1, x2: tensors.
 
     Example:
-        >>> ops.kron(ops.eye(2), ops.ones((2, 2))).shape
+        >>> ops.shape(ops.kron(ops.eye(2), ops.ones((2, 2))))
         (4, 4)
     """
     return _np.kron(x1, x2)
@@ -121,6 +124,7 @@ def trace(x, offset=0, axis1=0, axis2=1):
         axis1 / axis2: the two axes holding the matrices.
 
     Example:
-        >>> ops.trace(ops.eye(3))  # 3.0
+        >>> float(ops.trace(ops.eye(3)))
+        3.0
     """
     return _np.trace(x, offset=offset, axis1=axis1, axis2=axis2)

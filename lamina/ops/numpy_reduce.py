@@ -4,7 +4,8 @@ Statistics of integer tensors are ``floatx()``; index results are int32.
 
 Example:
     >>> from lamina import ops
-    >>> ops.std(ops.convert_to_tensor([1.0, 3.0]))  # 1.0
+    >>> float(ops.std(ops.convert_to_tensor([1.0, 3.0])))
+    1.0
 """
 
 from lamina.backend import numpy as _np
@@ -27,7 +28,8 @@ def var(x, axis=None, keepdims=False, ddof=0):
         ddof: delta degrees of freedom (divide by ``n - ddof``).
 
     Example:
-        >>> ops.var(ops.convert_to_tensor([1.0, 3.0]))  # 1.0
+        >>> float(ops.var(ops.convert_to_tensor([1.0, 3.0])))
+        1.0
     """
     return _np.var(x, axis=axis, keepdims=keepdims, ddof=ddof)
 
@@ -37,7 +39,8 @@ def std(x, axis=None, keepdims=False, ddof=0):
     """Standard deviation over ``axis`` (see ``var``).
 
     Example:
-        >>> ops.std(ops.convert_to_tensor([1.0, 3.0]))  # 1.0
+        >>> float(ops.std(ops.convert_to_tensor([1.0, 3.0])))
+        1.0
     """
     return _np.std(x, axis=axis, keepdims=keepdims, ddof=ddof)
 
@@ -47,7 +50,8 @@ def median(x, axis=None, keepdims=False):
     """Median over ``axis`` (mean of the two middle values for even counts).
 
     Example:
-        >>> ops.median(ops.convert_to_tensor([1.0, 2.0, 4.0, 9.0]))  # 3.0
+        >>> float(ops.median(ops.convert_to_tensor([1.0, 2.0, 4.0, 9.0])))
+        3.0
     """
     return _np.median(x, axis=axis, keepdims=keepdims)
 
@@ -64,7 +68,8 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
         keepdims: keep reduced axes with size 1.
 
     Example:
-        >>> ops.quantile(ops.arange(5.0), 0.25)  # 1.0
+        >>> float(ops.quantile(ops.arange(5.0), 0.25))
+        1.0
     """
     return _np.quantile(x, q, axis=axis, method=method, keepdims=keepdims)
 
@@ -73,7 +78,8 @@ def percentile(x, q, axis=None, method="linear", keepdims=False):
     """Like ``quantile`` with ``q`` in [0, 100].
 
     Example:
-        >>> ops.percentile(ops.arange(5.0), 25)  # 1.0
+        >>> float(ops.percentile(ops.arange(5.0), 25))
+        1.0
     """
     from lamina.ops import numpy as ops
 
@@ -86,7 +92,8 @@ def cumsum(x, axis=None, dtype=None):
     """Cumulative sum along ``axis`` (over the flattened tensor when None).
 
     Example:
-        >>> ops.cumsum(ops.arange(4))  # [0, 1, 3, 6]
+        >>> ops.convert_to_numpy(ops.cumsum(ops.arange(4)))
+        array([0, 1, 3, 6], dtype=int32)
     """
     return _np.cumsum(x, axis=axis, dtype=dtype)
 
@@ -96,7 +103,8 @@ def cumprod(x, axis=None, dtype=None):
     """Cumulative product along ``axis`` (over the flattened tensor when None).
 
     Example:
-        >>> ops.cumprod(ops.arange(1, 5))  # [1, 2, 6, 24]
+        >>> ops.convert_to_numpy(ops.cumprod(ops.arange(1, 5)))
+        array([ 1,  2,  6, 24], dtype=int32)
     """
     return _np.cumprod(x, axis=axis, dtype=dtype)
 
@@ -106,7 +114,8 @@ def cummax(x, axis=0):
     """Running maximum along ``axis``.
 
     Example:
-        >>> ops.cummax(ops.convert_to_tensor([1, 3, 2]))  # [1, 3, 3]
+        >>> ops.convert_to_numpy(ops.cummax(ops.convert_to_tensor([1, 3, 2])))
+        array([1, 3, 3], dtype=int32)
     """
     return _np.cummax(x, axis=axis)
 
@@ -116,7 +125,8 @@ def cummin(x, axis=0):
     """Running minimum along ``axis``.
 
     Example:
-        >>> ops.cummin(ops.convert_to_tensor([3, 1, 2]))  # [3, 1, 1]
+        >>> ops.convert_to_numpy(ops.cummin(ops.convert_to_tensor([3, 1, 2])))
+        array([3, 1, 1], dtype=int32)
     """
     return _np.cummin(x, axis=axis)
 
@@ -126,7 +136,8 @@ def count_nonzero(x, axis=None):
     """Number of non-zero elements over ``axis`` (int32).
 
     Example:
-        >>> ops.count_nonzero(ops.convert_to_tensor([0, 1, 2]))  # 2
+        >>> int(ops.count_nonzero(ops.convert_to_tensor([0, 1, 2])))
+        2
     """
     return _np.count_nonzero(x, axis=axis)
 
@@ -136,7 +147,8 @@ def argmin(x, axis=None, keepdims=False):
     """Index of the minimum along ``axis`` (int32; flattened when None).
 
     Example:
-        >>> ops.argmin(ops.convert_to_tensor([3, 1, 2]))  # 1
+        >>> int(ops.argmin(ops.convert_to_tensor([3, 1, 2])))
+        1
     """
     return _np.argmin(x, axis=axis, keepdims=keepdims)
 
@@ -151,7 +163,8 @@ def average(x, axis=None, weights=None):
         weights: same shape as ``x``, or 1-D along ``axis``.
 
     Example:
-        >>> ops.average(ops.convert_to_tensor([1.0, 3.0]), weights=[3.0, 1.0])  # 1.5
+        >>> float(ops.average(ops.convert_to_tensor([1.0, 3.0]), weights=[3.0, 1.0]))
+        1.5
     """
     return _np.average(x, axis=axis, weights=weights)
 
@@ -161,7 +174,8 @@ def nansum(x, axis=None, keepdims=False):
     """Sum treating NaN as zero.
 
     Example:
-        >>> ops.nansum(ops.convert_to_tensor([1.0, float("nan")]))  # 1.0
+        >>> float(ops.nansum(ops.convert_to_tensor([1.0, float("nan")])))
+        1.0
     """
     return _np.nansum(x, axis=axis, keepdims=keepdims)
 
@@ -171,7 +185,8 @@ def nanmean(x, axis=None, keepdims=False):
     """Mean ignoring NaN.
 
     Example:
-        >>> ops.nanmean(ops.convert_to_tensor([1.0, float("nan"), 3.0]))  # 2.0
+        >>> float(ops.nanmean(ops.convert_to_tensor([1.0, float("nan"), 3.0])))
+        2.0
     """
     return _np.nanmean(x, axis=axis, keepdims=keepdims)
 
@@ -181,7 +196,8 @@ def nanmax(x, axis=None, keepdims=False):
     """Maximum ignoring NaN.
 
     Example:
-        >>> ops.nanmax(ops.convert_to_tensor([1.0, float("nan")]))  # 1.0
+        >>> float(ops.nanmax(ops.convert_to_tensor([1.0, float("nan")])))
+        1.0
     """
     return _np.nanmax(x, axis=axis, keepdims=keepdims)
 
@@ -191,7 +207,8 @@ def nanmin(x, axis=None, keepdims=False):
     """Minimum ignoring NaN.
 
     Example:
-        >>> ops.nanmin(ops.convert_to_tensor([1.0, float("nan")]))  # 1.0
+        >>> float(ops.nanmin(ops.convert_to_tensor([1.0, float("nan")])))
+        1.0
     """
     return _np.nanmin(x, axis=axis, keepdims=keepdims)
 
@@ -201,6 +218,7 @@ def ptp(x, axis=None, keepdims=False):
     """Range (max - min) over ``axis``.
 
     Example:
-        >>> ops.ptp(ops.convert_to_tensor([1, 5, 2]))  # 4
+        >>> int(ops.ptp(ops.convert_to_tensor([1, 5, 2])))
+        4
     """
     return _np.ptp(x, axis=axis, keepdims=keepdims)

@@ -2,7 +2,7 @@
 
 Example:
     >>> from lamina import ops
-    >>> ops.hstack([ops.ones((2, 1)), ops.zeros((2, 2))]).shape
+    >>> ops.shape(ops.hstack([ops.ones((2, 1)), ops.zeros((2, 2))]))
     (2, 3)
 """
 
@@ -22,7 +22,7 @@ def moveaxis(x, source, destination):
     """Moves axes ``source`` to positions ``destination``.
 
     Example:
-        >>> ops.moveaxis(ops.ones((2, 3, 4)), 0, -1).shape
+        >>> ops.shape(ops.moveaxis(ops.ones((2, 3, 4)), 0, -1))
         (3, 4, 2)
     """
     return _np.moveaxis(x, source, destination)
@@ -33,7 +33,7 @@ def swapaxes(x, axis1, axis2):
     """Exchanges two axes.
 
     Example:
-        >>> ops.swapaxes(ops.ones((2, 3)), 0, 1).shape
+        >>> ops.shape(ops.swapaxes(ops.ones((2, 3)), 0, 1))
         (3, 2)
     """
     return _np.swapaxes(x, axis1, axis2)
@@ -44,7 +44,8 @@ def flip(x, axis=None):
     """Reverses the order of elements along ``axis`` (every axis when None).
 
     Example:
-        >>> ops.flip(ops.arange(3))  # [2, 1, 0]
+        >>> ops.convert_to_numpy(ops.flip(ops.arange(3)))
+        array([2, 1, 0], dtype=int32)
     """
     return _np.flip(x, axis=axis)
 
@@ -53,7 +54,9 @@ def fliplr(x):
     """Reverses the second axis (columns).
 
     Example:
-        >>> ops.fliplr(ops.eye(2))
+        >>> ops.convert_to_numpy(ops.fliplr(ops.eye(2)))
+        array([[0., 1.],
+               [1., 0.]], dtype=float32)
     """
     return flip(x, axis=1)
 
@@ -62,7 +65,9 @@ def flipud(x):
     """Reverses the first axis (rows).
 
     Example:
-        >>> ops.flipud(ops.eye(2))
+        >>> ops.convert_to_numpy(ops.flipud(ops.eye(2)))
+        array([[0., 1.],
+               [1., 0.]], dtype=float32)
     """
     return flip(x, axis=0)
 
@@ -72,7 +77,7 @@ def rot90(array, k=1, axes=(0, 1)):
     """Rotates ``array`` by 90 degrees ``k`` times in the plane of ``axes``.
 
     Example:
-        >>> ops.rot90(ops.ones((2, 3))).shape
+        >>> ops.shape(ops.rot90(ops.ones((2, 3))))
         (3, 2)
     """
     return _np.rot90(array, k=k, axes=axes)
@@ -83,7 +88,8 @@ def roll(x, shift, axis=None):
     """Rolls elements by ``shift`` along ``axis`` (over the flattened tensor when None).
 
     Example:
-        >>> ops.roll(ops.arange(4), 1)  # [3, 0, 1, 2]
+        >>> ops.convert_to_numpy(ops.roll(ops.arange(4), 1))
+        array([3, 0, 1, 2], dtype=int32)
     """
     return _np.roll(x, shift, axis=axis)
 
@@ -93,7 +99,7 @@ def ravel(x):
     """Flattens ``x`` to 1-D.
 
     Example:
-        >>> ops.ravel(ops.ones((2, 3))).shape
+        >>> ops.shape(ops.ravel(ops.ones((2, 3))))
         (6,)
     """
     return _np.ravel(x)
@@ -109,7 +115,8 @@ def repeat(x, repeats, axis=None):
         axis: the axis repeated along.
 
     Example:
-        >>> ops.repeat(ops.arange(2), 2)  # [0, 0, 1, 1]
+        >>> ops.convert_to_numpy(ops.repeat(ops.arange(2), 2))
+        array([0, 0, 1, 1], dtype=int32)
     """
     return _np.repeat(x, repeats, axis=axis)
 
@@ -119,7 +126,7 @@ def split(x, indices_or_sections, axis=0):
     """Splits into equal sections (an int) or at the given indices; returns a list.
 
     Example:
-        >>> [t.shape for t in ops.split(ops.ones((4, 2)), 2)]
+        >>> [ops.shape(t) for t in ops.split(ops.ones((4, 2)), 2)]
         [(2, 2), (2, 2)]
     """
     return _np.split(x, indices_or_sections, axis=axis)
@@ -189,7 +196,7 @@ def atleast_1d(*xs):
     """Views each input with at least one axis (returns one tensor or a list).
 
     Example:
-        >>> ops.atleast_1d(1.0).shape
+        >>> ops.shape(ops.atleast_1d(1.0))
         (1,)
     """
     out = [_at_least(x, 1) for x in xs]
@@ -200,7 +207,7 @@ def atleast_2d(*xs):
     """Views each input with at least two axes (1-D becomes ``(1, n)``).
 
     Example:
-        >>> ops.atleast_2d(ops.ones((3,))).shape
+        >>> ops.shape(ops.atleast_2d(ops.ones((3,))))
         (1, 3)
     """
     out = [_at_least(x, 2) for x in xs]
@@ -211,7 +218,7 @@ def atleast_3d(*xs):
     """Views each input with at least three axes (1-D becomes ``(1, n, 1)``).
 
     Example:
-        >>> ops.atleast_3d(ops.ones((3,))).shape
+        >>> ops.shape(ops.atleast_3d(ops.ones((3,))))
         (1, 3, 1)
     """
     out = [_at_least(x, 3) for x in xs]
@@ -222,7 +229,7 @@ def vstack(xs):
     """Stacks tensors vertically (rows); 1-D tensors become rows.
 
     Example:
-        >>> ops.vstack([ops.ones((3,)), ops.zeros((3,))]).shape
+        >>> ops.shape(ops.vstack([ops.ones((3,)), ops.zeros((3,))]))
         (2, 3)
     """
     from lamina.ops import numpy as ops
@@ -237,7 +244,7 @@ def hstack(xs):
     """Stacks tensors horizontally (columns; along the only axis of 1-D tensors).
 
     Example:
-        >>> ops.hstack([ops.ones((2,)), ops.zeros((3,))]).shape
+        >>> ops.shape(ops.hstack([ops.ones((2,)), ops.zeros((3,))]))
         (5,)
     """
     from lamina.ops import numpy as ops
@@ -250,7 +257,7 @@ def dstack(xs):
     """Stacks tensors along the third axis.
 
     Example:
-        >>> ops.dstack([ops.ones((2, 2)), ops.ones((2, 2))]).shape
+        >>> ops.shape(ops.dstack([ops.ones((2, 2)), ops.ones((2, 2))]))
         (2, 2, 2)
     """
     from lamina.ops import numpy as ops
@@ -262,7 +269,7 @@ def column_stack(xs):
     """Stacks 1-D tensors as columns of a 2-D tensor (2-D tensors as they are).
 
     Example:
-        >>> ops.column_stack([ops.ones((3,)), ops.zeros((3,))]).shape
+        >>> ops.shape(ops.column_stack([ops.ones((3,)), ops.zeros((3,))]))
         (3, 2)
     """
     from lamina.ops import numpy as ops
@@ -275,7 +282,7 @@ def append(x1, x2, axis=None):
     """Appends ``x2`` to ``x1`` along ``axis`` (both flattened when None).
 
     Example:
-        >>> ops.append(ops.ones((2,)), ops.zeros((1,))).shape
+        >>> ops.shape(ops.append(ops.ones((2,)), ops.zeros((1,))))
         (3,)
     """
     from lamina.ops import numpy as ops
@@ -296,7 +303,7 @@ def pad(x, pad_width, mode="constant", constant_values=None):
         constant_values: the fill value for ``"constant"`` (0 by default).
 
     Example:
-        >>> ops.pad(ops.ones((2, 2)), ((1, 1), (0, 2))).shape
+        >>> ops.shape(ops.pad(ops.ones((2, 2)), ((1, 1), (0, 2))))
         (4, 4)
     """
     return _np.pad(x, pad_width, mode=mode, constant_values=constant_values)
@@ -340,7 +347,7 @@ def diag(x, k=0):
     """The ``k``-th diagonal of a matrix, or a diagonal matrix from a vector.
 
     Example:
-        >>> ops.diag(ops.ones((3,))).shape
+        >>> ops.shape(ops.diag(ops.ones((3,))))
         (3, 3)
     """
     return _np.diag(x, k=k)
@@ -351,7 +358,7 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
     """Diagonals of the matrices in axes ``axis1``/``axis2``, as the last axis.
 
     Example:
-        >>> ops.diagonal(ops.ones((2, 3, 3)), axis1=1, axis2=2).shape
+        >>> ops.shape(ops.diagonal(ops.ones((2, 3, 3)), axis1=1, axis2=2))
         (2, 3)
     """
     return _np.diagonal(x, offset=offset, axis1=axis1, axis2=axis2)
@@ -362,7 +369,7 @@ def diagflat(x, k=0):
     """A 2-D matrix with the flattened ``x`` on diagonal ``k``.
 
     Example:
-        >>> ops.diagflat(ops.ones((2, 2))).shape
+        >>> ops.shape(ops.diagflat(ops.ones((2, 2))))
         (4, 4)
     """
     return _np.diagflat(x, k=k)
@@ -373,7 +380,10 @@ def tril(x, k=0):
     """Zeros the elements above diagonal ``k`` (in the last two axes).
 
     Example:
-        >>> ops.tril(ops.ones((3, 3)))
+        >>> ops.convert_to_numpy(ops.tril(ops.ones((3, 3))))
+        array([[1., 0., 0.],
+               [1., 1., 0.],
+               [1., 1., 1.]], dtype=float32)
     """
     return _np.tril(x, k=k)
 
@@ -383,7 +393,10 @@ def triu(x, k=0):
     """Zeros the elements below diagonal ``k`` (in the last two axes).
 
     Example:
-        >>> ops.triu(ops.ones((3, 3)), k=1)
+        >>> ops.convert_to_numpy(ops.triu(ops.ones((3, 3)), k=1))
+        array([[0., 1., 1.],
+               [0., 0., 1.],
+               [0., 0., 0.]], dtype=float32)
     """
     return _np.triu(x, k=k)
 
@@ -393,7 +406,8 @@ def insert(x, index, values, axis=None):
     """Inserts ``values`` before position(s) ``index`` along ``axis`` (flattened when None).
 
     Example:
-        >>> ops.insert(ops.arange(3), 1, 9)  # [0, 9, 1, 2]
+        >>> ops.convert_to_numpy(ops.insert(ops.arange(3), 1, 9))
+        array([0, 9, 1, 2], dtype=int32)
     """
     return _np.insert(x, index, values, axis=axis)
 
@@ -403,7 +417,8 @@ def delete(x, index, axis=None):
     """Removes the entries at ``index`` along ``axis`` (flattened when None).
 
     Example:
-        >>> ops.delete(ops.arange(4), [0, 2])  # [1, 3]
+        >>> ops.convert_to_numpy(ops.delete(ops.arange(4), [0, 2]))
+        array([1, 3], dtype=int32)
     """
     return _np.delete(x, index, axis=axis)
 

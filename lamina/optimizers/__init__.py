@@ -43,6 +43,7 @@ def deserialize(config, custom_objects=None):
 
     Example:
         >>> lamina.optimizers.deserialize({"class_name": "Adam", "config": {"learning_rate": 0.01}})
+        <Adam name=adam, built=False>
     """
     from lamina.saving import serialization_lib
 
@@ -63,7 +64,7 @@ def get(identifier):
         identifier: ``"adam"``, ``"sgd"``, ``"rmsprop"`` ... (any case), a config dict, or an ``Optimizer``.
 
     Example:
-        >>> lamina.optimizers.get("rmsprop").learning_rate.numpy()
+        >>> float(lamina.optimizers.get("rmsprop").learning_rate)
         0.001
     """
     if identifier is None:

@@ -77,7 +77,10 @@ def save_weights(model, filepath):
     """Writes ``model``'s weights in the tf.keras 2 ``.h5`` layout (atomically).
 
     Example:
-        >>> model.save_weights("mnist_autoencoder.h5")
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.save_weights(os.path.join(tmp, "mnist_autoencoder.h5"))
     """
     with file_utils.atomic_write(filepath) as tmp:
         with _h5py().File(tmp, "w") as f:

@@ -16,8 +16,11 @@ class ModelSavingMixin:
             zipped: force the zip or folder form.
 
         Example:
-            >>> model.save("mnist_model.keras")
-            >>> restored = lamina.models.load_model("mnist_model.keras")
+            >>> import os, tempfile
+            >>> path = os.path.join(tempfile.mkdtemp(), "mnist_model.keras")
+            >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+            >>> model.save(path)
+            >>> restored = lamina.models.load_model(path)
         """
         from lamina.saving import saving_api
 
@@ -27,7 +30,9 @@ class ModelSavingMixin:
         """Saves the weights only: ``.weights.h5`` (Keras 3), ``.h5`` (legacy) or a checkpoint.
 
         Example:
-            >>> model.save_weights("model.weights.h5")
+            >>> import os, tempfile
+            >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+            >>> model.save_weights(os.path.join(tempfile.mkdtemp(), "model.weights.h5"))
         """
         from lamina.saving import saving_api
 
@@ -37,7 +42,11 @@ class ModelSavingMixin:
         """Loads weights saved by ``save_weights`` (or Keras); see ``saving_api.load_weights``.
 
         Example:
-            >>> model.load_weights("ckpt").assert_consumed()
+            >>> import os, tempfile
+            >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+            >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.h5")
+            >>> model.save_weights(path)
+            >>> model.load_weights(path)
         """
         from lamina.saving import saving_api
 
@@ -47,6 +56,7 @@ class ModelSavingMixin:
         """The model's config as a JSON string (``json.dumps`` kwargs such as ``indent`` apply).
 
         Example:
+            >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
             >>> same = lamina.models.model_from_json(model.to_json())
         """
         from lamina.saving.serialization_lib import serialize_keras_object

@@ -447,7 +447,7 @@ class Trainer:
         """The model's outputs for ``x`` as NumPy arrays (concatenated over batches).
 
         Example:
-            >>> model.predict(x[:1], verbose=0).shape
+            >>> ops.shape(model.predict(x[:1], verbose=0))
             (1, 10)
         """
         return loops.predict(self, x, batch_size=batch_size, verbose=verbose, steps=steps,

@@ -30,7 +30,7 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest", 
 
     Example:
         >>> img = lamina.utils.load_img("cat.jpg", target_size=(224, 224))
-        >>> lamina.utils.img_to_array(img).shape
+        >>> ops.shape(lamina.utils.img_to_array(img))
         (224, 224, 3)
     """
     Image = _pil()

@@ -193,8 +193,8 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, 
             name, instead of one box per nested model.
         dpi: the resolution recorded in the image (and in the DOT text).
 
-    Example:
-        >>> lamina.utils.plot_model(model, "my_first_model.png", show_shapes=True)
+    Example (not run as a doctest: it needs pydot and Graphviz):
+        >>> lamina.utils.plot_model(model, "my_first_model.png", show_shapes=True)  # doctest: +SKIP
     """
     to_file = os.fspath(to_file)
     if to_file.endswith(".dot"):

@@ -26,7 +26,9 @@ class PyDataset:
         ...     def __getitem__(self, i):
         ...         x = np.full((8, 1), i, "float32")
         ...         return x, x ** 2
-        >>> model.fit(Squares(workers=2), epochs=1)
+        >>> model = lamina.Sequential([lamina.Input((1,)), lamina.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> _ = model.fit(Squares(), epochs=1, verbose=0)
     """
 
     def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):

@@ -74,6 +74,34 @@ def test_nested_rnn_shapes_and_values():
     np.testing.assert_allclose(ops.convert_to_numpy(states[0]), (x1 @ k1).sum(1), rtol=1e-4, atol=1e-4)
 
 
+def _adam_steps(weights, grad_fn, batches, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """Keras's Adam by hand: returns the loss of each batch before its step, and the final weights."""
+    weights = [w.astype("float64") for w in weights]
+    m = [np.zeros_like(w) for w in weights]
+    v = [np.zeros_like(w) for w in weights]
+    losses = []
+    for t, batch in enumerate(batches, start=1):
+        loss, grads = grad_fn(weights, *batch)
+        losses.append(loss)
+        alpha = lr * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
+        for i, g in enumerate(grads):
+            m[i] += (g - m[i]) * (1 - beta_1)
+            v[i] += (g * g - v[i]) * (1 - beta_2)
+            weights[i] = weights[i] - alpha * m[i] / (np.sqrt(v[i]) + epsilon)
+    return losses, weights
+
+
+def _mse_loss_and_grads(weights, x1, x2, t1, t2):
+    # the model's outputs are the last step's projections; "mse" on each output, summed
+    k1, k23 = weights
+    err1 = x1[:, -1] @ k1 - t1
+    err2 = np.einsum("bij,ijkl->bkl", x2[:, -1], k23) - t2
+    loss = np.mean(err1 ** 2) + np.mean(err2 ** 2)
+    g1 = 2 * x1[:, -1].T @ err1 / err1.size
+    g23 = 2 * np.einsum("bij,bkl->ijkl", x2[:, -1], err2) / err2.size
+    return loss, [g1, g23]
+
+
 def test_nested_rnn_config_and_training():
     model, rnn, cell = _model()
     config = rnn.get_config()
@@ -83,6 +111,11 @@ def test_nested_rnn_config_and_training():
     input_data = [np.random.random((n, timestep, i1)), np.random.random((n, timestep, i2, i3))]
     target_data = [np.random.random((n, unit_1)), np.random.random((n, unit_2, unit_3))]
     before = [ops.convert_to_numpy(v).copy() for v in rnn.weights]
-    history = model.fit(input_data, target_data, batch_size=batch_size, verbose=0)
-    assert np.isfinite(history.history["loss"][0])
+    history = model.fit(input_data, target_data, batch_size=batch_size, shuffle=False, verbose=0)
+    # The same two Adam steps in NumPy, from the weights before fit: same epoch loss, same weights.
+    batches = [[a[i:i + batch_size] for a in input_data + target_data] for i in range(0, n, batch_size)]
+    losses, expected = _adam_steps(before, _mse_loss_and_grads, batches)
+    np.testing.assert_allclose(history.history["loss"][0], np.mean(losses), rtol=1e-4)
+    for want, got in zip(expected, rnn.weights):
+        np.testing.assert_allclose(ops.convert_to_numpy(got), want, rtol=1e-4, atol=1e-6)
     assert all(not np.allclose(b, ops.convert_to_numpy(v)) for b, v in zip(before, rnn.weights))

@@ -27,7 +27,8 @@ class ReLU(_Elementwise):
         threshold: non-negative threshold.
 
     Example:
-        >>> lamina.layers.ReLU(max_value=6.0)(lamina.ops.convert_to_tensor([-1.0, 3.0, 9.0]))  # [0, 3, 6]
+        >>> ops.convert_to_numpy(lamina.layers.ReLU(max_value=6.0)(lamina.ops.convert_to_tensor([-1.0, 3.0, 9.0])))
+        array([0., 3., 6.], dtype=float32)
     """
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
@@ -65,7 +66,8 @@ class LeakyReLU(_Elementwise):
         negative_slope: the slope below 0 (default 0.3). The Keras 2 name ``alpha`` is accepted.
 
     Example:
-        >>> lamina.layers.LeakyReLU(0.1)(lamina.ops.convert_to_tensor([-2.0, 2.0]))  # [-0.2, 2.0]
+        >>> ops.convert_to_numpy(lamina.layers.LeakyReLU(0.1)(lamina.ops.convert_to_tensor([-2.0, 2.0])))
+        array([-0.2,  2. ], dtype=float32)
     """
 
     def __init__(self, negative_slope=0.3, **kwargs):
@@ -94,7 +96,8 @@ class ELU(_Elementwise):
         alpha: scale of the negative part.
 
     Example:
-        >>> lamina.layers.ELU()(lamina.ops.convert_to_tensor([-1.0, 1.0]))
+        >>> ops.convert_to_numpy(lamina.layers.ELU()(lamina.ops.convert_to_tensor([-1.0, 1.0])))
+        array([-0.6321,  1.        ], dtype=float32)
     """
 
     def __init__(self, alpha=1.0, **kwargs):
@@ -120,7 +123,9 @@ class Softmax(_Elementwise):
         mask: boolean tensor broadcastable to the inputs (True = keep).
 
     Example:
-        >>> lamina.layers.Softmax()(lamina.ops.ones((2, 4)))  # all 0.25
+        >>> ops.convert_to_numpy(lamina.layers.Softmax()(lamina.ops.ones((2, 4))))
+        array([[0.25, 0.25, 0.25, 0.25],
+               [0.25, 0.25, 0.25, 0.25]], dtype=float32)
     """
 
     def __init__(self, axis=-1, **kwargs):
@@ -161,7 +166,7 @@ class PReLU(Layer):
             for one slope per channel of an image.
 
     Example:
-        >>> lamina.layers.PReLU(shared_axes=[1, 2])(lamina.ops.ones((1, 4, 4, 3))).shape
+        >>> ops.shape(lamina.layers.PReLU(shared_axes=[1, 2])(lamina.ops.ones((1, 4, 4, 3))))
         (1, 4, 4, 3)
     """
 

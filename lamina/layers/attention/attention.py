@@ -33,7 +33,7 @@ class Attention(Layer):
 
     Example:
         >>> q, v = lamina.ops.ones((2, 3, 4)), lamina.ops.ones((2, 5, 4))
-        >>> lamina.layers.Attention()([q, v]).shape
+        >>> ops.shape(lamina.layers.Attention()([q, v]))
         (2, 3, 4)
     """
 
@@ -141,7 +141,7 @@ class AdditiveAttention(Attention):
 
     Example:
         >>> q, v = lamina.ops.ones((2, 3, 4)), lamina.ops.ones((2, 5, 4))
-        >>> lamina.layers.AdditiveAttention()([q, v]).shape
+        >>> ops.shape(lamina.layers.AdditiveAttention()([q, v]))
         (2, 3, 4)
     """
 

@@ -36,7 +36,7 @@ class GroupedQueryAttention(_ProjectionArgs, Layer):
 
     Example:
         >>> gqa = lamina.layers.GroupQueryAttention(head_dim=4, num_query_heads=4, num_key_value_heads=2)
-        >>> gqa(lamina.ops.ones((2, 5, 8)), lamina.ops.ones((2, 3, 8))).shape
+        >>> ops.shape(gqa(lamina.ops.ones((2, 5, 8)), lamina.ops.ones((2, 3, 8))))
         (2, 5, 8)
     """
 

@@ -205,7 +205,7 @@ class MultiHeadAttention(_ProjectionArgs, Layer):
         >>> mha = lamina.layers.MultiHeadAttention(num_heads=2, key_dim=4)
         >>> x = lamina.ops.ones((3, 5, 8))
         >>> out, scores = mha(x, x, return_attention_scores=True)
-        >>> out.shape, scores.shape
+        >>> ops.shape(out), ops.shape(scores)
         ((3, 5, 8), (3, 2, 5, 5))
     """
 

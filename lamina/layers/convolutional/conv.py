@@ -16,7 +16,7 @@ class Conv1D(BaseForwardConv):
         activation, use_bias, kernel_*/bias_* initializers, regularizers, constraints: as in Dense.
 
     Example:
-        >>> lamina.layers.Conv1D(4, 3, padding="causal")(lamina.ops.ones((2, 10, 3))).shape
+        >>> ops.shape(lamina.layers.Conv1D(4, 3, padding="causal")(lamina.ops.ones((2, 10, 3))))
         (2, 10, 4)
     """
 
@@ -37,7 +37,7 @@ class Conv2D(BaseForwardConv):
         activation, use_bias, kernel_*/bias_* initializers, regularizers, constraints: as in Dense.
 
     Example:
-        >>> lamina.layers.Conv2D(8, 3, padding="same")(lamina.ops.ones((2, 28, 28, 1))).shape
+        >>> ops.shape(lamina.layers.Conv2D(8, 3, padding="same")(lamina.ops.ones((2, 28, 28, 1))))
         (2, 28, 28, 8)
     """
 
@@ -50,7 +50,7 @@ class Conv3D(BaseForwardConv):
     Args: as ``Conv2D``, with tuples of 3 ints.
 
     Example:
-        >>> lamina.layers.Conv3D(2, 3)(lamina.ops.ones((1, 5, 5, 5, 1))).shape
+        >>> ops.shape(lamina.layers.Conv3D(2, 3)(lamina.ops.ones((1, 5, 5, 5, 1))))
         (1, 3, 3, 3, 2)
     """
 

@@ -56,7 +56,7 @@ class Conv1DTranspose(BaseConvTranspose):
         output_padding: int or tuple, extra length on the far side (each smaller than the stride).
 
     Example:
-        >>> lamina.layers.Conv1DTranspose(2, 3, strides=2, padding="same")(lamina.ops.ones((1, 5, 3))).shape
+        >>> ops.shape(lamina.layers.Conv1DTranspose(2, 3, strides=2, padding="same")(lamina.ops.ones((1, 5, 3))))
         (1, 10, 2)
     """
 
@@ -69,7 +69,7 @@ class Conv2DTranspose(BaseConvTranspose):
     Args: as ``Conv1DTranspose`` with tuples of 2 ints.
 
     Example:
-        >>> lamina.layers.Conv2DTranspose(4, 3, strides=2, padding="same")(lamina.ops.ones((1, 7, 7, 8))).shape
+        >>> ops.shape(lamina.layers.Conv2DTranspose(4, 3, strides=2, padding="same")(lamina.ops.ones((1, 7, 7, 8))))
         (1, 14, 14, 4)
     """
 
@@ -82,7 +82,7 @@ class Conv3DTranspose(BaseConvTranspose):
     Args: as ``Conv1DTranspose`` with tuples of 3 ints.
 
     Example:
-        >>> lamina.layers.Conv3DTranspose(1, 2, strides=2)(lamina.ops.ones((1, 2, 2, 2, 3))).shape
+        >>> ops.shape(lamina.layers.Conv3DTranspose(1, 2, strides=2)(lamina.ops.ones((1, 2, 2, 2, 3))))
         (1, 4, 4, 4, 1)
     """
 

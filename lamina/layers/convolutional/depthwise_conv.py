@@ -61,7 +61,7 @@ class DepthwiseConv1D(BaseDepthwiseConv):
         depthwise_initializer / depthwise_regularizer / depthwise_constraint: for the kernel.
 
     Example:
-        >>> lamina.layers.DepthwiseConv1D(3, depth_multiplier=2)(lamina.ops.ones((1, 8, 4))).shape
+        >>> ops.shape(lamina.layers.DepthwiseConv1D(3, depth_multiplier=2)(lamina.ops.ones((1, 8, 4))))
         (1, 6, 8)
     """
 
@@ -72,7 +72,7 @@ class DepthwiseConv2D(BaseDepthwiseConv):
     """2-D depthwise convolution. Args: as ``DepthwiseConv1D`` with tuples of 2 ints.
 
     Example:
-        >>> lamina.layers.DepthwiseConv2D(3, padding="same")(lamina.ops.ones((1, 8, 8, 4))).shape
+        >>> ops.shape(lamina.layers.DepthwiseConv2D(3, padding="same")(lamina.ops.ones((1, 8, 8, 4))))
         (1, 8, 8, 4)
     """
 
@@ -146,7 +146,7 @@ class SeparableConv1D(BaseSeparableConv):
         depthwise_* / pointwise_*: initializer, regularizer and constraint of each kernel.
 
     Example:
-        >>> lamina.layers.SeparableConv1D(5, 3)(lamina.ops.ones((1, 8, 4))).shape
+        >>> ops.shape(lamina.layers.SeparableConv1D(5, 3)(lamina.ops.ones((1, 8, 4))))
         (1, 6, 5)
     """
 
@@ -157,7 +157,7 @@ class SeparableConv2D(BaseSeparableConv):
     """2-D depthwise-separable convolution. Args: as ``SeparableConv1D`` with tuples of 2 ints.
 
     Example:
-        >>> lamina.layers.SeparableConv2D(5, 3, padding="same")(lamina.ops.ones((1, 8, 8, 4))).shape
+        >>> ops.shape(lamina.layers.SeparableConv2D(5, 3, padding="same")(lamina.ops.ones((1, 8, 8, 4))))
         (1, 8, 8, 5)
     """
 

@@ -11,7 +11,8 @@ class Activation(Layer):
         activation: a name such as ``"relu"`` or a function.
 
     Example:
-        >>> lamina.layers.Activation("relu")(lamina.ops.convert_to_tensor([-1.0, 2.0]))
+        >>> ops.convert_to_numpy(lamina.layers.Activation("relu")(lamina.ops.convert_to_tensor([-1.0, 2.0])))
+        array([0., 2.], dtype=float32)
     """
 
     supports_masking = True

@@ -23,7 +23,7 @@ class Dense(LoRAMixin, Layer):
 
     Example:
         >>> layer = lamina.layers.Dense(3)
-        >>> layer(lamina.ops.ones((2, 5))).shape
+        >>> ops.shape(layer(lamina.ops.ones((2, 5))))
         (2, 3)
     """
 

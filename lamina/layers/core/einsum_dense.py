@@ -100,7 +100,7 @@ class EinsumDense(LoRAMixin, Layer):
 
     Example:
         >>> layer = lamina.layers.EinsumDense("abc,cde->abde", output_shape=(None, 2, 4), bias_axes="de")
-        >>> layer(lamina.ops.ones((3, 5, 8))).shape
+        >>> ops.shape(layer(lamina.ops.ones((3, 5, 8))))
         (3, 5, 2, 4)
     """
 

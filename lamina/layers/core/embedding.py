@@ -24,7 +24,7 @@ class Embedding(LoRAMixin, Layer):
 
     Example:
         >>> emb = lamina.layers.Embedding(1000, 64, mask_zero=True)
-        >>> emb(lamina.ops.convert_to_tensor([[1, 2, 0]])).shape
+        >>> ops.shape(emb(lamina.ops.convert_to_tensor([[1, 2, 0]])))
         (1, 3, 64)
     """
 

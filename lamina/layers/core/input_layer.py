@@ -83,7 +83,7 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
 
     Example:
         >>> inputs = lamina.Input(shape=(784,), name="digits")
-        >>> inputs.shape
+        >>> ops.shape(inputs)
         (None, 784)
     """
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse, batch_shape=batch_shape,

@@ -10,7 +10,8 @@ class Masking(Layer):
     Example:
         >>> x = lamina.ops.convert_to_tensor([[[1.0], [0.0]]])
         >>> masking = lamina.layers.Masking(0.0)
-        >>> masking.compute_mask(x, None)    # [[True, False]]
+        >>> ops.convert_to_numpy(masking.compute_mask(x, None))
+        array([[ True, False]])
     """
 
     supports_masking = True

@@ -17,7 +17,7 @@ class TimeDistributed(Wrapper):
 
     Example:
         >>> td = lamina.layers.TimeDistributed(lamina.layers.Dense(8))
-        >>> td(lamina.ops.ones((2, 10, 16))).shape
+        >>> ops.shape(td(lamina.ops.ones((2, 10, 16))))
         (2, 10, 8)
     """
 

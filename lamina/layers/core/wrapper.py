@@ -18,7 +18,7 @@ class Wrapper(Layer):
         >>> class Twice(lamina.layers.Wrapper):
         ...     def call(self, x):
         ...         return self.layer(self.layer(x))
-        >>> Twice(lamina.layers.Dense(4))(lamina.ops.ones((2, 4))).shape
+        >>> ops.shape(Twice(lamina.layers.Dense(4))(lamina.ops.ones((2, 4))))
         (2, 4)
     """
 

@@ -9,7 +9,9 @@ class Add(Merge):
     """Sums a list of inputs element-wise.
 
     Example:
-        >>> lamina.layers.Add()([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 3))])  # all 2.0
+        >>> ops.convert_to_numpy(lamina.layers.Add()([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 3))]))
+        array([[2., 2., 2.],
+               [2., 2., 2.]], dtype=float32)
     """
 
     def _merge(self, inputs):
@@ -23,7 +25,9 @@ class Subtract(Merge):
     """``inputs[0] - inputs[1]`` (exactly two inputs).
 
     Example:
-        >>> lamina.layers.Subtract()([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 3))])  # all 0.0
+        >>> ops.convert_to_numpy(lamina.layers.Subtract()([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 3))]))
+        array([[0., 0., 0.],
+               [0., 0., 0.]], dtype=float32)
     """
 
     _max_inputs = 2
@@ -36,7 +40,9 @@ class Multiply(Merge):
     """Multiplies a list of inputs element-wise.
 
     Example:
-        >>> lamina.layers.Multiply()([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 3))])
+        >>> ops.convert_to_numpy(lamina.layers.Multiply()([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 3))]))
+        array([[1., 1., 1.],
+               [1., 1., 1.]], dtype=float32)
     """
 
     def _merge(self, inputs):
@@ -50,7 +56,9 @@ class Average(Merge):
     """Element-wise mean of a list of inputs.
 
     Example:
-        >>> lamina.layers.Average()([lamina.ops.ones((2, 3)), lamina.ops.zeros((2, 3))])  # all 0.5
+        >>> ops.convert_to_numpy(lamina.layers.Average()([lamina.ops.ones((2, 3)), lamina.ops.zeros((2, 3))]))
+        array([[0.5, 0.5, 0.5],
+               [0.5, 0.5, 0.5]], dtype=float32)
     """
 
     def _merge(self, inputs):
@@ -64,7 +72,9 @@ class Maximum(Merge):
     """Element-wise maximum of a list of inputs.
 
     Example:
-        >>> lamina.layers.Maximum()([lamina.ops.ones((2, 3)), lamina.ops.zeros((2, 3))])  # all 1.0
+        >>> ops.convert_to_numpy(lamina.layers.Maximum()([lamina.ops.ones((2, 3)), lamina.ops.zeros((2, 3))]))
+        array([[1., 1., 1.],
+               [1., 1., 1.]], dtype=float32)
     """
 
     def _merge(self, inputs):
@@ -78,7 +88,9 @@ class Minimum(Merge):
     """Element-wise minimum of a list of inputs.
 
     Example:
-        >>> lamina.layers.Minimum()([lamina.ops.ones((2, 3)), lamina.ops.zeros((2, 3))])  # all 0.0
+        >>> ops.convert_to_numpy(lamina.layers.Minimum()([lamina.ops.ones((2, 3)), lamina.ops.zeros((2, 3))]))
+        array([[0., 0., 0.],
+               [0., 0., 0.]], dtype=float32)
     """
 
     def _merge(self, inputs):
@@ -95,7 +107,7 @@ class Concatenate(Layer):
         axis: the concatenation axis (default -1).
 
     Example:
-        >>> lamina.layers.Concatenate()([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 4))]).shape
+        >>> ops.shape(lamina.layers.Concatenate()([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 4))]))
         (2, 7)
     """
 
@@ -172,7 +184,7 @@ class Dot(Layer):
         normalize: L2-normalize both inputs along those axes first (cosine similarity).
 
     Example:
-        >>> lamina.layers.Dot(axes=1)([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 3))]).shape
+        >>> ops.shape(lamina.layers.Dot(axes=1)([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 3))]))
         (2, 1)
     """
 

@@ -20,7 +20,7 @@ class GroupNormalization(Layer):
         beta_* / gamma_*: initializers, regularizers and constraints.
 
     Example:
-        >>> lamina.layers.GroupNormalization(groups=2)(lamina.ops.ones((2, 5, 4))).shape
+        >>> ops.shape(lamina.layers.GroupNormalization(groups=2)(lamina.ops.ones((2, 5, 4))))
         (2, 5, 4)
     """
 

@@ -21,7 +21,7 @@ class LayerNormalization(Layer):
         beta_* / gamma_*: initializers, regularizers and constraints.
 
     Example:
-        >>> lamina.layers.LayerNormalization()(lamina.ops.ones((2, 4))).shape
+        >>> ops.shape(lamina.layers.LayerNormalization()(lamina.ops.ones((2, 4))))
         (2, 4)
     """
 
@@ -92,7 +92,7 @@ class RMSNormalization(Layer):
         epsilon: added inside the square root.
 
     Example:
-        >>> lamina.layers.RMSNormalization()(lamina.ops.ones((2, 4))).shape
+        >>> ops.shape(lamina.layers.RMSNormalization()(lamina.ops.ones((2, 4))))
         (2, 4)
     """
 
@@ -135,7 +135,8 @@ class UnitNormalization(Layer):
         axis: int or list of ints (default the last).
 
     Example:
-        >>> lamina.layers.UnitNormalization()(lamina.ops.convert_to_tensor([[3.0, 4.0]]))  # [[0.6, 0.8]]
+        >>> ops.convert_to_numpy(lamina.layers.UnitNormalization()(lamina.ops.convert_to_tensor([[3.0, 4.0]])))
+        array([[0.6, 0.8]], dtype=float32)
     """
 
     supports_masking = True

@@ -74,18 +74,30 @@ def _pool_class(name, rank, op, what, example):
                                        "__module__": __name__})
 
 
-MaxPooling1D = _pool_class("MaxPooling1D", 1, ops.max_pool, "Max",
-                           "lamina.layers.MaxPooling1D()(lamina.ops.ones((1, 6, 2))).shape  # (1, 3, 2)")
-MaxPooling2D = _pool_class("MaxPooling2D", 2, ops.max_pool, "Max",
-                           "lamina.layers.MaxPooling2D()(lamina.ops.ones((1, 6, 6, 2))).shape  # (1, 3, 3, 2)")
-MaxPooling3D = _pool_class("MaxPooling3D", 3, ops.max_pool, "Max",
-                           "lamina.layers.MaxPooling3D()(lamina.ops.ones((1, 4, 4, 4, 2))).shape  # (1, 2, 2, 2, 2)")
-AveragePooling1D = _pool_class("AveragePooling1D", 1, ops.average_pool, "Average",
-                               "lamina.layers.AveragePooling1D(3, 1)(lamina.ops.ones((1, 6, 2))).shape  # (1, 4, 2)")
-AveragePooling2D = _pool_class("AveragePooling2D", 2, ops.average_pool, "Average",
-                               "lamina.layers.AveragePooling2D(2)(lamina.ops.ones((1, 6, 6, 2))).shape  # (1, 3, 3, 2)")
-AveragePooling3D = _pool_class("AveragePooling3D", 3, ops.average_pool, "Average",
-                               "lamina.layers.AveragePooling3D(2)(lamina.ops.ones((1, 4, 4, 4, 2))).shape  # (1, 2, 2, 2, 2)")
+MaxPooling1D = _pool_class(
+    "MaxPooling1D", 1, ops.max_pool, "Max",
+    "lamina.ops.shape(lamina.layers.MaxPooling1D()(lamina.ops.ones((1, 6, 2))))\n        (1, 3, 2)",
+)
+MaxPooling2D = _pool_class(
+    "MaxPooling2D", 2, ops.max_pool, "Max",
+    "lamina.ops.shape(lamina.layers.MaxPooling2D()(lamina.ops.ones((1, 6, 6, 2))))\n        (1, 3, 3, 2)",
+)
+MaxPooling3D = _pool_class(
+    "MaxPooling3D", 3, ops.max_pool, "Max",
+    "lamina.ops.shape(lamina.layers.MaxPooling3D()(lamina.ops.ones((1, 4, 4, 4, 2))))\n        (1, 2, 2, 2, 2)",
+)
+AveragePooling1D = _pool_class(
+    "AveragePooling1D", 1, ops.average_pool, "Average",
+    "lamina.ops.shape(lamina.layers.AveragePooling1D(3, 1)(lamina.ops.ones((1, 6, 2))))\n        (1, 4, 2)",
+)
+AveragePooling2D = _pool_class(
+    "AveragePooling2D", 2, ops.average_pool, "Average",
+    "lamina.ops.shape(lamina.layers.AveragePooling2D(2)(lamina.ops.ones((1, 6, 6, 2))))\n        (1, 3, 3, 2)",
+)
+AveragePooling3D = _pool_class(
+    "AveragePooling3D", 3, ops.average_pool, "Average",
+    "lamina.ops.shape(lamina.layers.AveragePooling3D(2)(lamina.ops.ones((1, 4, 4, 4, 2))))\n        (1, 2, 2, 2, 2)",
+)
 
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
 AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D

@@ -63,7 +63,7 @@ class GlobalMaxPooling1D(_GlobalMax):
     masked gives zeros. (Keras 3 ignores the mask here; padded steps should not win a max.)
 
     Example:
-        >>> lamina.layers.GlobalMaxPooling1D()(lamina.ops.ones((2, 5, 3))).shape
+        >>> ops.shape(lamina.layers.GlobalMaxPooling1D()(lamina.ops.ones((2, 5, 3))))
         (2, 3)
     """
 
@@ -85,7 +85,7 @@ class GlobalMaxPooling2D(_GlobalMax):
     """Maximum over the spatial axes: ``(N, H, W, C) -> (N, C)``. Args: as ``GlobalMaxPooling1D``.
 
     Example:
-        >>> lamina.layers.GlobalMaxPooling2D()(lamina.ops.ones((2, 4, 4, 3))).shape
+        >>> ops.shape(lamina.layers.GlobalMaxPooling2D()(lamina.ops.ones((2, 4, 4, 3))))
         (2, 3)
     """
 
@@ -96,7 +96,7 @@ class GlobalMaxPooling3D(_GlobalMax):
     """Maximum over the 3 spatial axes. Args: as ``GlobalMaxPooling1D``.
 
     Example:
-        >>> lamina.layers.GlobalMaxPooling3D(keepdims=True)(lamina.ops.ones((2, 3, 3, 3, 4))).shape
+        >>> ops.shape(lamina.layers.GlobalMaxPooling3D(keepdims=True)(lamina.ops.ones((2, 3, 3, 3, 4))))
         (2, 1, 1, 1, 4)
     """
 
@@ -111,7 +111,7 @@ class GlobalAveragePooling1D(_GlobalAverage):
         keepdims: keep the reduced axis with length 1.
 
     Example:
-        >>> lamina.layers.GlobalAveragePooling1D()(lamina.ops.ones((2, 5, 3))).shape
+        >>> ops.shape(lamina.layers.GlobalAveragePooling1D()(lamina.ops.ones((2, 5, 3))))
         (2, 3)
     """
 
@@ -132,7 +132,7 @@ class GlobalAveragePooling2D(_GlobalAverage):
     """Mean over the spatial axes: ``(N, H, W, C) -> (N, C)``. Args: as ``GlobalAveragePooling1D``.
 
     Example:
-        >>> lamina.layers.GlobalAveragePooling2D()(lamina.ops.ones((2, 4, 4, 3))).shape
+        >>> ops.shape(lamina.layers.GlobalAveragePooling2D()(lamina.ops.ones((2, 4, 4, 3))))
         (2, 3)
     """
 
@@ -143,7 +143,7 @@ class GlobalAveragePooling3D(_GlobalAverage):
     """Mean over the 3 spatial axes. Args: as ``GlobalAveragePooling1D``.
 
     Example:
-        >>> lamina.layers.GlobalAveragePooling3D()(lamina.ops.ones((2, 3, 3, 3, 4))).shape
+        >>> ops.shape(lamina.layers.GlobalAveragePooling3D()(lamina.ops.ones((2, 3, 3, 3, 4))))
         (2, 4)
     """
 

@@ -77,7 +77,7 @@ class RandomFlip(RandomLayer):
 
     Example:
         >>> layer = lamina.layers.RandomFlip("horizontal", seed=1)
-        >>> layer(np.ones((2, 4, 4, 1)), training=True).shape
+        >>> ops.shape(layer(np.ones((2, 4, 4, 1)), training=True))
         (2, 4, 4, 1)
     """
 
@@ -139,7 +139,7 @@ class RandomTranslation(_AffineLayer):
         fill_value: the value outside the image with ``fill_mode="constant"``.
 
     Example:
-        >>> lamina.layers.RandomTranslation(0.2, 0.2, seed=1)(np.ones((2, 8, 8, 1)), training=True).shape
+        >>> ops.shape(lamina.layers.RandomTranslation(0.2, 0.2, seed=1)(np.ones((2, 8, 8, 1)), training=True))
         (2, 8, 8, 1)
     """
 
@@ -172,7 +172,7 @@ class RandomRotation(_AffineLayer):
         fill_mode, interpolation, seed, fill_value: as in ``RandomTranslation``.
 
     Example:
-        >>> lamina.layers.RandomRotation(0.1, seed=1)(np.ones((2, 8, 8, 1)), training=True).shape
+        >>> ops.shape(lamina.layers.RandomRotation(0.1, seed=1)(np.ones((2, 8, 8, 1)), training=True))
         (2, 8, 8, 1)
     """
 
@@ -208,7 +208,7 @@ class RandomZoom(_AffineLayer):
         fill_mode, interpolation, seed, fill_value: as in ``RandomTranslation``.
 
     Example:
-        >>> lamina.layers.RandomZoom(0.1, seed=1)(np.ones((2, 8, 8, 1)), training=True).shape
+        >>> ops.shape(lamina.layers.RandomZoom(0.1, seed=1)(np.ones((2, 8, 8, 1)), training=True))
         (2, 8, 8, 1)
     """
 
@@ -245,7 +245,7 @@ class RandomContrast(RandomLayer):
         seed: integer seed.
 
     Example:
-        >>> lamina.layers.RandomContrast(0.5, seed=1)(np.ones((2, 4, 4, 3)), training=True).shape
+        >>> ops.shape(lamina.layers.RandomContrast(0.5, seed=1)(np.ones((2, 4, 4, 3)), training=True))
         (2, 4, 4, 3)
     """
 
@@ -281,7 +281,7 @@ class RandomBrightness(RandomLayer):
         seed: integer seed.
 
     Example:
-        >>> lamina.layers.RandomBrightness(0.2, seed=1)(np.ones((2, 4, 4, 3)), training=True).shape
+        >>> ops.shape(lamina.layers.RandomBrightness(0.2, seed=1)(np.ones((2, 4, 4, 3)), training=True))
         (2, 4, 4, 3)
     """
 
@@ -314,7 +314,7 @@ class RandomCrop(RandomLayer):
         seed: integer seed.
 
     Example:
-        >>> lamina.layers.RandomCrop(4, 4, seed=1)(np.ones((2, 8, 8, 1)), training=True).shape
+        >>> ops.shape(lamina.layers.RandomCrop(4, 4, seed=1)(np.ones((2, 8, 8, 1)), training=True))
         (2, 4, 4, 1)
     """
 
@@ -407,7 +407,7 @@ class RandomHeight(_RandomSide):
 
     Example:
         >>> out = lamina.layers.RandomHeight(0.5, seed=1)(np.ones((2, 8, 8, 1)), training=True)
-        >>> out.shape[2:]
+        >>> ops.shape(out)[2:]
         (8, 1)
     """
 

@@ -56,7 +56,7 @@ class Resizing(Layer):
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
 
     Example:
-        >>> lamina.layers.Resizing(8, 8)(np.zeros((2, 4, 4, 3))).shape
+        >>> ops.shape(lamina.layers.Resizing(8, 8)(np.zeros((2, 4, 4, 3))))
         (2, 8, 8, 3)
     """
 
@@ -143,7 +143,7 @@ class CenterCrop(Layer):
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
 
     Example:
-        >>> lamina.layers.CenterCrop(2, 2)(np.zeros((1, 5, 4, 3))).shape
+        >>> ops.shape(lamina.layers.CenterCrop(2, 2)(np.zeros((1, 5, 4, 3))))
         (1, 2, 2, 3)
     """
 

@@ -44,7 +44,7 @@ class Reshape(Layer):
     """Reshapes the non-batch axes to ``target_shape`` (one entry may be -1).
 
     Example:
-        >>> lamina.layers.Reshape((28, 28, 1))(lamina.ops.ones((2, 784))).shape
+        >>> ops.shape(lamina.layers.Reshape((28, 28, 1))(lamina.ops.ones((2, 784))))
         (2, 28, 28, 1)
     """
 

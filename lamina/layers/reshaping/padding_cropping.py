@@ -44,7 +44,7 @@ class ZeroPadding1D(_BaseZeroPadding):
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
 
     Example:
-        >>> lamina.layers.ZeroPadding1D(2)(lamina.ops.ones((1, 3, 4))).shape
+        >>> ops.shape(lamina.layers.ZeroPadding1D(2)(lamina.ops.ones((1, 3, 4))))
         (1, 7, 4)
     """
 
@@ -59,7 +59,7 @@ class ZeroPadding2D(_BaseZeroPadding):
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
 
     Example:
-        >>> lamina.layers.ZeroPadding2D(((1, 0), (2, 2)))(lamina.ops.ones((1, 3, 3, 1))).shape
+        >>> ops.shape(lamina.layers.ZeroPadding2D(((1, 0), (2, 2)))(lamina.ops.ones((1, 3, 3, 1))))
         (1, 4, 7, 1)
     """
 
@@ -70,7 +70,7 @@ class ZeroPadding3D(_BaseZeroPadding):
     """Pads the 3 spatial axes with zeros. Args: as ``ZeroPadding2D`` with 3 entries.
 
     Example:
-        >>> lamina.layers.ZeroPadding3D(1)(lamina.ops.ones((1, 2, 2, 2, 1))).shape
+        >>> ops.shape(lamina.layers.ZeroPadding3D(1)(lamina.ops.ones((1, 2, 2, 2, 1))))
         (1, 4, 4, 4, 1)
     """
 
@@ -125,7 +125,7 @@ class Cropping1D(_BaseCropping):
         cropping: int (both ends) or ``(start, end)``.
 
     Example:
-        >>> lamina.layers.Cropping1D((1, 2))(lamina.ops.ones((1, 6, 3))).shape
+        >>> ops.shape(lamina.layers.Cropping1D((1, 2))(lamina.ops.ones((1, 6, 3))))
         (1, 3, 3)
     """
 
@@ -149,7 +149,7 @@ class Cropping2D(_BaseCropping):
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
 
     Example:
-        >>> lamina.layers.Cropping2D(((1, 1), (0, 2)))(lamina.ops.ones((1, 5, 5, 1))).shape
+        >>> ops.shape(lamina.layers.Cropping2D(((1, 1), (0, 2)))(lamina.ops.ones((1, 5, 5, 1))))
         (1, 3, 3, 1)
     """
 
@@ -163,7 +163,7 @@ class Cropping3D(_BaseCropping):
     """Crops the 3 spatial axes. Args: as ``Cropping2D`` with 3 entries.
 
     Example:
-        >>> lamina.layers.Cropping3D(1)(lamina.ops.ones((1, 4, 4, 4, 1))).shape
+        >>> ops.shape(lamina.layers.Cropping3D(1)(lamina.ops.ones((1, 4, 4, 4, 1))))
         (1, 2, 2, 2, 1)
     """
 

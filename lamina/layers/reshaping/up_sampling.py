@@ -45,7 +45,7 @@ class UpSampling1D(_BaseUpSampling):
         size: int, the upsampling factor.
 
     Example:
-        >>> lamina.layers.UpSampling1D(3)(lamina.ops.ones((1, 2, 4))).shape
+        >>> ops.shape(lamina.layers.UpSampling1D(3)(lamina.ops.ones((1, 2, 4))))
         (1, 6, 4)
     """
 
@@ -71,7 +71,7 @@ class UpSampling2D(_BaseUpSampling):
             ``"lanczos5"``, ``"area"`` through ``ops.image.resize``.
 
     Example:
-        >>> lamina.layers.UpSampling2D()(lamina.ops.ones((1, 7, 7, 8))).shape
+        >>> ops.shape(lamina.layers.UpSampling2D()(lamina.ops.ones((1, 7, 7, 8))))
         (1, 14, 14, 8)
     """
 
@@ -108,7 +108,7 @@ class UpSampling3D(_BaseUpSampling):
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
 
     Example:
-        >>> lamina.layers.UpSampling3D(2)(lamina.ops.ones((1, 2, 2, 2, 3))).shape
+        >>> ops.shape(lamina.layers.UpSampling3D(2)(lamina.ops.ones((1, 2, 2, 2, 3))))
         (1, 4, 4, 4, 3)
     """
 

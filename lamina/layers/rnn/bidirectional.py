@@ -39,7 +39,7 @@ class Bidirectional(Wrapper):
 
     Example:
         >>> layer = lamina.layers.Bidirectional(lamina.layers.LSTM(4, return_sequences=True))
-        >>> layer(lamina.ops.ones((2, 5, 3))).shape
+        >>> ops.shape(layer(lamina.ops.ones((2, 5, 3))))
         (2, 5, 8)
     """
 

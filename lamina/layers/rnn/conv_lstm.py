@@ -189,7 +189,7 @@ class ConvLSTM1D(_ConvLSTM):
 
     Example:
         >>> layer = lamina.layers.ConvLSTM1D(4, 3, padding="same", return_sequences=True)
-        >>> layer(lamina.ops.ones((2, 5, 8, 3))).shape
+        >>> ops.shape(layer(lamina.ops.ones((2, 5, 8, 3))))
         (2, 5, 8, 4)
     """
 
@@ -201,7 +201,7 @@ class ConvLSTM2D(_ConvLSTM):
 
     Example:
         >>> layer = lamina.layers.ConvLSTM2D(8, (3, 3), padding="same")
-        >>> layer(lamina.ops.ones((2, 5, 16, 16, 1))).shape
+        >>> ops.shape(layer(lamina.ops.ones((2, 5, 16, 16, 1))))
         (2, 16, 16, 8)
     """
 

@@ -20,7 +20,7 @@ class GRUCell(RecurrentCell):
 
     Example:
         >>> cell = lamina.layers.GRUCell(8)
-        >>> lamina.layers.RNN(cell)(lamina.ops.ones((2, 5, 3))).shape
+        >>> ops.shape(lamina.layers.RNN(cell)(lamina.ops.ones((2, 5, 3))))
         (2, 8)
     """
 
@@ -94,7 +94,7 @@ class GRU(CellLayer):
         the other arguments: as in ``LSTM``.
 
     Example:
-        >>> lamina.layers.GRU(4)(lamina.ops.ones((2, 10, 8))).shape
+        >>> ops.shape(lamina.layers.GRU(4)(lamina.ops.ones((2, 10, 8))))
         (2, 4)
     """
 

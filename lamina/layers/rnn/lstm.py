@@ -22,7 +22,7 @@ class LSTMCell(RecurrentCell):
 
     Example:
         >>> cell = lamina.layers.LSTMCell(8)
-        >>> lamina.layers.RNN(cell)(lamina.ops.ones((2, 5, 3))).shape
+        >>> ops.shape(lamina.layers.RNN(cell)(lamina.ops.ones((2, 5, 3))))
         (2, 8)
     """
 
@@ -101,7 +101,7 @@ class LSTM(CellLayer):
     Example:
         >>> lstm = lamina.layers.LSTM(4, return_sequences=True, return_state=True)
         >>> out, h, c = lstm(lamina.ops.ones((2, 10, 8)))
-        >>> out.shape, h.shape
+        >>> ops.shape(out), ops.shape(h)
         ((2, 10, 4), (2, 4))
     """
 

@@ -69,7 +69,7 @@ class RNN(Layer):
 
     Example:
         >>> layer = lamina.layers.RNN(lamina.layers.LSTMCell(4), return_sequences=True)
-        >>> layer(lamina.ops.ones((2, 5, 3))).shape
+        >>> ops.shape(layer(lamina.ops.ones((2, 5, 3))))
         (2, 5, 4)
     """
 

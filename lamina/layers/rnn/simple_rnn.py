@@ -16,7 +16,7 @@ class SimpleRNNCell(RecurrentCell):
 
     Example:
         >>> cell = lamina.layers.SimpleRNNCell(8)
-        >>> lamina.layers.RNN(cell)(lamina.ops.ones((2, 5, 3))).shape
+        >>> ops.shape(lamina.layers.RNN(cell)(lamina.ops.ones((2, 5, 3))))
         (2, 8)
     """
 
@@ -52,7 +52,7 @@ class SimpleRNN(CellLayer):
         units: output size; the other arguments as in ``LSTM``.
 
     Example:
-        >>> lamina.layers.SimpleRNN(4)(lamina.ops.ones((2, 10, 8))).shape
+        >>> ops.shape(lamina.layers.SimpleRNN(4)(lamina.ops.ones((2, 10, 8))))
         (2, 4)
     """
 

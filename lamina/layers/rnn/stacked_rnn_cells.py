@@ -15,7 +15,7 @@ class StackedRNNCells(Layer):
 
     Example:
         >>> cells = [lamina.layers.LSTMCell(8), lamina.layers.LSTMCell(4)]
-        >>> lamina.layers.RNN(lamina.layers.StackedRNNCells(cells))(lamina.ops.ones((2, 5, 3))).shape
+        >>> ops.shape(lamina.layers.RNN(lamina.layers.StackedRNNCells(cells))(lamina.ops.ones((2, 5, 3))))
         (2, 4)
     """
 

@@ -82,6 +82,7 @@ class ExponentialDecay(_RateDecay):
     Example:
         >>> schedule = ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96)
         >>> float(schedule(1000))   # 0.096
+        0.096
     """
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
@@ -103,6 +104,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     Example:
         >>> schedule = PiecewiseConstantDecay([100, 200], [1.0, 0.5, 0.1])
         >>> float(schedule(150))    # 0.5
+        0.5
     """
 
     def __init__(self, boundaries, values, name="PiecewiseConstant"):
@@ -143,6 +145,7 @@ class PolynomialDecay(LearningRateSchedule):
     Example:
         >>> schedule = PolynomialDecay(0.1, decay_steps=100, end_learning_rate=0.01)
         >>> float(schedule(50))     # 0.055
+        0.055
     """
 
     def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
@@ -186,6 +189,7 @@ class InverseTimeDecay(_RateDecay):
     Example:
         >>> schedule = InverseTimeDecay(0.1, decay_steps=1.0, decay_rate=0.5)
         >>> float(schedule(2))      # 0.05
+        0.05
     """
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
@@ -210,6 +214,7 @@ class CosineDecay(LearningRateSchedule):
     Example:
         >>> schedule = CosineDecay(0.0, decay_steps=100, warmup_target=0.1, warmup_steps=10)
         >>> float(schedule(10))     # 0.1, the peak
+        0.1
     """
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
@@ -261,6 +266,7 @@ class CosineDecayRestarts(LearningRateSchedule):
     Example:
         >>> schedule = CosineDecayRestarts(0.1, first_decay_steps=10)
         >>> float(schedule(10))     # 0.1 again: the first restart
+        0.1
     """
 
     def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
