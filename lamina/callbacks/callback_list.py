@@ -14,7 +14,9 @@ class CallbackList(Callback):
         **params: run parameters passed to ``set_params`` (``verbose``, ``epochs``, ``steps``).
 
     Example:
-        >>> cbs = CallbackList([EarlyStopping()], add_history=True, model=model, epochs=3, steps=10)
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> cbs = lamina.callbacks.CallbackList([lamina.callbacks.EarlyStopping()], add_history=True,
+        ...                                     model=model, epochs=3, steps=10)
         >>> cbs.on_train_begin()
     """
 

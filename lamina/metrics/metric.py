@@ -35,7 +35,7 @@ class Metric:
         ...     def result(self):
         ...         return self.n.value
         >>> m = Count()
-        >>> m.update_state([1, 2, 3], [1, 2, 3])
+        >>> m.update_state(np.array([1, 2, 3]), np.array([1, 2, 3]))
         >>> float(m.result())
         3.0
     """

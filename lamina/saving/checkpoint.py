@@ -31,8 +31,10 @@ def variable_keys(root, prefix=""):
     """``{key: variable}`` for everything reachable from ``root``, first path wins.
 
     Example:
-        >>> list(variable_keys(lamina.layers.Dense(2)))  # after build
-        ['kernel', 'bias']
+        >>> dense = lamina.layers.Dense(2)
+        >>> dense.build((None, 3))
+        >>> len(variable_keys(dense))  # the kernel and the bias
+        2
     """
     out = {}
     _collect(root, prefix, out, set())
@@ -124,9 +126,12 @@ class CheckpointReader:
     """Reads a checkpoint's keys, shapes, dtypes and values.
 
     Example:
-        >>> reader = lamina.saving.load_checkpoint("ckpt-1")
-        >>> reader.get_variable_to_shape_map()
-        {'layer/var': [], 'save_counter': []}
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> path = lamina.Checkpoint(layer=lamina.layers.Dense(2)).save(os.path.join(tmp, "ckpt"))
+        >>> reader = lamina.saving.load_checkpoint(path)
+        >>> sorted(reader.get_variable_to_shape_map())
+        [...'save_counter'...]
     """
 
     def __init__(self, path):
@@ -253,9 +258,15 @@ class Checkpoint:
         **objects: the objects to track, e.g. ``model=model, optimizer=opt``.
 
     Example:
-        >>> ckpt = lamina.Checkpoint(dense=model.first_dense, kernel=model.kernel)
-        >>> path = ckpt.save("ckpt")          # 'ckpt-1'
-        >>> ckpt.restore(path).assert_consumed()
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> dense = lamina.layers.Dense(2)
+        >>> dense.build((None, 3))
+        >>> ckpt = lamina.Checkpoint(dense=dense, kernel=dense.kernel)
+        >>> path = ckpt.save(os.path.join(tmp, "ckpt"))
+        >>> os.path.basename(path)
+        'ckpt-1'
+        >>> _ = ckpt.restore(path).assert_consumed()
     """
 
     def __init__(self, root=None, **objects):

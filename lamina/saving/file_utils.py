@@ -111,8 +111,12 @@ def atomic_write(path):
     gets the permissions of an ordinary new file (``0o666`` less the umask).
 
     Example:
-        >>> with atomic_write("w.weights.h5") as tmp:
-        ...     write_weights(tmp)
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "w.txt")
+        >>> with atomic_write(path) as tmp:
+        ...     _ = open(tmp, "w").write("weights")
+        >>> open(path).read()
+        'weights'
     """
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))

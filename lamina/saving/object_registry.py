@@ -45,6 +45,9 @@ class CustomObjectScope:
         custom_objects: dict of name -> class or function (several dicts may be given).
 
     Example:
+        >>> class MyLayer(lamina.layers.Layer):
+        ...     pass
+        >>> config = lamina.layers.serialize(MyLayer())
         >>> with lamina.saving.custom_object_scope({"MyLayer": MyLayer}):
         ...     layer = lamina.layers.deserialize(config)
     """
@@ -73,7 +76,10 @@ def get_custom_objects():
     """The global dict of registered custom objects (mutable).
 
     Example:
+        >>> class MyLayer(lamina.layers.Layer):
+        ...     pass
         >>> lamina.saving.get_custom_objects()["MyLayer"] = MyLayer
+        >>> del lamina.saving.get_custom_objects()["MyLayer"]
     """
     return _GLOBAL_CUSTOM_OBJECTS
 
@@ -113,6 +119,9 @@ def get_registered_name(obj):
     """``"package>name"`` for a registered object, else its plain name.
 
     Example:
+        >>> @lamina.saving.register_keras_serializable(package="my_pkg")
+        ... class MyLayer(lamina.layers.Layer):
+        ...     pass
         >>> lamina.saving.get_registered_name(MyLayer)
         'my_pkg>MyLayer'
     """
@@ -123,6 +132,9 @@ def get_registered_object(name, custom_objects=None, module_objects=None):
     """The object registered (by scope, argument, decorator or module dict) under ``name``.
 
     Example:
+        >>> @lamina.saving.register_keras_serializable(package="my_pkg")
+        ... class MyLayer(lamina.layers.Layer):
+        ...     pass
         >>> lamina.saving.get_registered_object("my_pkg>MyLayer") is MyLayer
         True
     """

@@ -84,6 +84,9 @@ def walk(root):
     """Yields ``(path, obj)`` for ``root`` and every saveable under it, in Keras's order.
 
     Example:
+        >>> inputs = lamina.Input((3,))
+        >>> model = lamina.Model(inputs, lamina.layers.Dense(1)(lamina.layers.Dense(4)(inputs)))
+        >>> model.compile(optimizer="sgd", loss="mse")
         >>> [p for p, _ in walk(model)]
         ['', 'layers/input_layer', 'layers/dense', 'layers/dense_1', 'optimizer']
     """

@@ -31,8 +31,11 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         zipped: force the zip (True) or folder (False) form of the archive.
 
     Example:
-        >>> lamina.saving.save_model(model, "mnist_model")      # folder
-        >>> lamina.saving.save_model(model, "model.keras")      # zip
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> lamina.saving.save_model(model, os.path.join(tmp, "mnist_model"))  # folder
+        >>> lamina.saving.save_model(model, os.path.join(tmp, "model.keras"))  # zip
     """
     if kwargs:
         raise TypeError(f"save_model got unexpected keyword arguments: {sorted(kwargs)}")
@@ -72,7 +75,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         safe_mode: refuse to run code stored in the file (Lambda bytecode).
 
     Example:
-        >>> model = lamina.models.load_model("model.keras")
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> path = os.path.join(tmp, "model.keras")
+        >>> lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)]).save(path)
+        >>> model = lamina.models.load_model(path)
     """
     path = _path(filepath)
     if not isinstance(path, str):
@@ -103,7 +110,10 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
     """Saves the model's weights; the format follows the suffix (see module doc).
 
     Example:
-        >>> model.save_weights("model.weights.h5")
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> model.save_weights(os.path.join(tmp, "model.weights.h5"))
     """
     if kwargs.pop("save_format", None) not in (None, "h5", "tf"):
         raise ValueError("save_format must be 'h5' or 'tf'.")

@@ -70,7 +70,10 @@ def save_model(model, filepath, zipped=True):
         zipped: write a zip (default) or a folder.
 
     Example:
-        >>> lamina.saving.save_model(model, "m.keras")
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        >>> lamina.saving.save_model(model, os.path.join(tmp, "m.keras"))
     """
     config_json, metadata_json = _serialize(model)
     weights = _weights_bytes(model)
@@ -182,7 +185,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Rebuilds a model saved by ``save_model`` (or by Keras 3) from a ``.keras`` file or folder.
 
     Example:
-        >>> model = lamina.saving.load_model("m.keras")
+        >>> import os, tempfile
+        >>> tmp = tempfile.mkdtemp()
+        >>> path = os.path.join(tmp, "m.keras")
+        >>> lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)]).save(path)
+        >>> model = lamina.saving.load_model(path)
     """
     reader = _ArchiveReader(filepath)
     try:

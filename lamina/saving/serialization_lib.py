@@ -30,7 +30,8 @@ class SafeModeScope:
     """Sets safe mode inside a ``with`` block (``None`` keeps the current setting).
 
     Example:
-        >>> with SafeModeScope(False):
+        >>> text = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)]).to_json()
+        >>> with lamina.saving.serialization_lib.SafeModeScope(False):
         ...     model = lamina.models.model_from_json(text)
     """
 
@@ -169,7 +170,9 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=None, module
             default) keeps the setting of an enclosing load, which is on unless turned off.
 
     Example:
-        >>> config = lamina.saving.serialize_keras_object(MyLayer(3))
+        >>> class MyLayer(lamina.layers.Layer):
+        ...     pass
+        >>> config = lamina.saving.serialize_keras_object(MyLayer())
         >>> layer = lamina.saving.deserialize_keras_object(config, custom_objects={"MyLayer": MyLayer})
     """
     if config is None or isinstance(config, (bool, int, float)):
