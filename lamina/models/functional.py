@@ -4,7 +4,8 @@ from lamina import backend
 from lamina.backend import KerasTensor, tree
 from lamina.layers import _context
 from lamina.layers.core.input_layer import InputLayer
-from lamina.layers.layer import Layer, _call_signature, _convert_leaf
+from lamina.layers._call_inputs import _convert_leaf
+from lamina.layers.layer import Layer, _call_signature
 from lamina.models import host_split
 from lamina.models.model import Model
 
@@ -154,7 +155,7 @@ class Functional(Model):
         except KeyError:
             raise ValueError(f"Model '{self.name}': an output could not be computed from the given inputs.") from None
         if masks is not None:
-            from lamina.layers.layer import _set_mask
+            from lamina.layers._call_inputs import _set_mask
 
             for t, v in zip(self._output_tensors, flat_outputs):
                 if masks.get(id(t)) is not None:

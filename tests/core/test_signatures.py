@@ -46,6 +46,10 @@ WRAPPING = {
     "StackedRNNCells": lambda: {"cells": [layers.SimpleRNNCell(2), layers.SimpleRNNCell(2)]},
 }
 ABSTRACT = {"Layer", "Wrapper", "InputLayer"}  # base classes; InputLayer is checked in tests/core
+# Wrappers of one backend's native code: built from a torch module, a JAX function or a Flax
+# module, so the generic walk cannot make them; tests/layers/test_native_wrappers.py checks
+# each of their arguments (and that native_serialization_platforms is refused).
+NATIVE = {"TorchModuleWrapper", "JaxLayer", "FlaxLayer"}
 
 # A non-default value per argument name (where the default's type does not suggest one).
 VALUES = {
@@ -104,7 +108,7 @@ def _public_layers():
     for name in sorted(dir(layers)):
         cls = getattr(layers, name)
         if (name.startswith("_") or not inspect.isclass(cls) or not issubclass(cls, layers.Layer)
-                or name in ABSTRACT or cls in seen):
+                or name in ABSTRACT or name in NATIVE or cls in seen):
             continue
         seen.add(cls)
         out.append((name, cls))

@@ -281,6 +281,8 @@ def test_jax_layer_checks_its_functions():
         layers.JaxLayer(lambda params, x: x, init_fn=linear_init, name="j")
     with pytest.raises(ValueError, match="`init_fn`, `params` and `state` cannot all be None"):
         layers.JaxLayer(linear_call)
+    with pytest.raises(ValueError, match="native_serialization_platforms is for exporting through TensorFlow"):
+        layers.JaxLayer(linear_call, init_fn=linear_init, native_serialization_platforms=["cpu"])
 
 
 @on_jax

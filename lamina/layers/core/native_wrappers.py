@@ -178,7 +178,12 @@ class JaxLayer(Layer):
         self.call_fn = call_fn
         self.init_fn = init_fn
         self.seed = seed
-        self.native_serialization_platforms = native_serialization_platforms  # TensorFlow's jax2tf only
+        if native_serialization_platforms is not None:
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': native_serialization_platforms is for exporting "
+                "through TensorFlow's jax2tf, which lamina does not use. Expected "
+                f"native_serialization_platforms=None. Received: {native_serialization_platforms!r}")
+        self.native_serialization_platforms = None
         self.call_fn_arguments = self._arguments(call_fn, "call_fn", _CALL_ARGS)
         self.init_fn_arguments = self._arguments(init_fn, "init_fn", _INIT_ARGS) if init_fn is not None else None
         self._has_state = "state" in self.call_fn_arguments
