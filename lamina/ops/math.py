@@ -45,7 +45,10 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
     """Maximum of the rows of ``data`` that share a segment id (empty segments: -inf / dtype min).
 
     Args:
-        data / segment_ids / num_segments / sorted: as in ``segment_sum``.
+        data: tensor whose first axis is segmented.
+        segment_ids: 1-D ints, one per row of ``data``.
+        num_segments: number of output rows (``max(segment_ids) + 1`` when None).
+        sorted: whether ``segment_ids`` is sorted (a hint).
 
     Example:
         >>> ops.convert_to_numpy(ops.segment_max(ops.convert_to_tensor([1.0, 5.0, 3.0]), [0, 0, 1]))
@@ -57,6 +60,11 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
 @symbolic
 def top_k(x, k, sorted=True):
     """The ``k`` largest entries along the last axis and their indices (int32), largest first.
+
+    Args:
+        x: input tensor.
+        k: how many of the largest entries to return.
+        sorted: accepted for Keras compatibility; the entries always come largest first.
 
     Example:
         >>> values, indices = ops.top_k(ops.convert_to_tensor([1.0, 4.0, 2.0]), 2)  # [4, 2], [1, 2]
@@ -88,6 +96,11 @@ def in_top_k(targets, predictions, k):
 def logsumexp(x, axis=None, keepdims=False):
     """``log(sum(exp(x)))`` over ``axis``, computed stably.
 
+    Args:
+        x: input tensor.
+        axis: axis or axes to reduce over; None reduces over all axes.
+        keepdims: whether to keep the reduced axes with length 1.
+
     Example:
         >>> float(ops.logsumexp(ops.zeros((4,))))  # log(4)
         1.3863
@@ -98,6 +111,9 @@ def logsumexp(x, axis=None, keepdims=False):
 @symbolic
 def erf(x):
     """The error function.
+
+    Args:
+        x: input tensor.
 
     Example:
         >>> ops.convert_to_numpy(ops.erf(ops.zeros((1,))))
@@ -110,6 +126,9 @@ def erf(x):
 def erfinv(x):
     """The inverse error function on (-1, 1).
 
+    Args:
+        x: input tensor with values in (-1, 1).
+
     Example:
         >>> ops.convert_to_numpy(ops.erfinv(ops.zeros((1,))))
         array([0.], dtype=float32)
@@ -120,6 +139,9 @@ def erfinv(x):
 @symbolic
 def rsqrt(x):
     """``1 / sqrt(x)``.
+
+    Args:
+        x: input tensor.
 
     Example:
         >>> ops.convert_to_numpy(ops.rsqrt(ops.convert_to_tensor([4.0])))
@@ -162,6 +184,9 @@ def extract_sequences(x, sequence_length, sequence_stride):
 def fft(x):
     """1-D FFT over the last axis of a complex tensor given as ``(real, imag)``; returns ``(real, imag)``.
 
+    Args:
+        x: ``(real, imag)`` tuple of float tensors of the same shape.
+
     Example:
         >>> real, imag = ops.fft((ops.ones((4,)), ops.zeros((4,))))  # [4, 0, 0, 0], 0
     """
@@ -171,6 +196,9 @@ def fft(x):
 @symbolic
 def ifft(x):
     """Inverse of ``fft`` on a ``(real, imag)`` pair.
+
+    Args:
+        x: ``(real, imag)`` tuple of float tensors of the same shape.
 
     Example:
         >>> real, imag = ops.ifft((ops.ones((4,)), ops.zeros((4,))))
@@ -182,6 +210,9 @@ def ifft(x):
 def fft2(x):
     """2-D FFT over the last two axes of a ``(real, imag)`` pair.
 
+    Args:
+        x: ``(real, imag)`` tuple of float tensors of the same shape.
+
     Example:
         >>> real, imag = ops.fft2((ops.ones((2, 2)), ops.zeros((2, 2))))
     """
@@ -191,6 +222,9 @@ def fft2(x):
 @symbolic
 def ifft2(x):
     """Inverse of ``fft2`` on a ``(real, imag)`` pair.
+
+    Args:
+        x: ``(real, imag)`` tuple of float tensors of the same shape.
 
     Example:
         >>> real, imag = ops.ifft2((ops.ones((2, 2)), ops.zeros((2, 2))))
@@ -202,6 +236,11 @@ def ifft2(x):
 def rfft(x, fft_length=None):
     """FFT of a real signal over the last axis; returns the ``fft_length // 2 + 1`` bins as ``(real, imag)``.
 
+    Args:
+        x: real input tensor.
+        fft_length: FFT size along the last axis; the input is cropped or zero-padded to it
+            (None: the last axis's length).
+
     Example:
         >>> real, imag = ops.rfft(ops.ones((4,)))  # [4, 0, 0], 0
     """
@@ -212,6 +251,10 @@ def rfft(x, fft_length=None):
 def irfft(x, fft_length=None):
     """Inverse of ``rfft``: a real signal from ``(real, imag)`` bins.
 
+    Args:
+        x: ``(real, imag)`` tuple of frequency bins.
+        fft_length: length of the real output signal (None: ``2 * (bins - 1)``).
+
     Example:
         >>> ops.convert_to_numpy(ops.irfft(ops.rfft(ops.arange(4.0))))
         array([0., 1., 2., 3.], dtype=float32)
@@ -221,6 +264,10 @@ def irfft(x, fft_length=None):
 
 def qr(x, mode="reduced"):
     """QR decomposition (see ``lamina.ops.linalg.qr``).
+
+    Args:
+        x: tensor of shape ``(..., M, N)``.
+        mode: ``"reduced"`` or ``"complete"``.
 
     Example:
         >>> q, r = ops.qr(ops.eye(3))
@@ -233,6 +280,9 @@ def qr(x, mode="reduced"):
 @symbolic
 def logdet(x):
     """``log(det(x))`` of positive-definite matrices, computed stably.
+
+    Args:
+        x: tensor of shape ``(..., N, N)`` of positive-definite matrices.
 
     Example:
         >>> float(ops.logdet(ops.eye(2) * 2.0))  # log(4)
