@@ -9,8 +9,40 @@ Example:
     array([0.4636, 0.4636], dtype=float32)
 """
 
+import inspect
+
 from lamina.backend import numpy as _np
 from lamina.ops._dispatch import symbolic
+
+# What the factory-made ops' parameters mean: each factory's defaults, then per-op entries
+# where a parameter means more than "an input" (``_args_doc`` merges them, the op's wins).
+_UNARY_ARGS = {"x": "input tensor."}
+_BINARY_ARGS = {"x1": "first input (tensor or scalar).", "x2": "second input, broadcast against ``x1``."}
+_BITWISE_ARGS = {"x": "integer (or bool) input.", "y": "second input, broadcast against ``x``."}
+_OP_ARGS = {
+    "bitwise_not": {"x": "integer or bool tensor."},
+    "arctan2": {"x1": "y-coordinates (tensor or scalar).", "x2": "x-coordinates, broadcast against ``x1``."},
+    "copysign": {"x1": "values whose magnitudes are kept.", "x2": "signs to give them, broadcast against ``x1``."},
+    "heaviside": {"x1": "input tensor.", "x2": "the output where ``x1 == 0``, broadcast against ``x1``."},
+    "float_power": {"x1": "bases.", "x2": "exponents, broadcast against ``x1``."},
+    "fmod": {"x1": "dividends.", "x2": "divisors, broadcast against ``x1``."},
+    "left_shift": {"y": "number of bits to shift by, broadcast against ``x``."},
+    "right_shift": {"y": "number of bits to shift by, broadcast against ``x``."},
+    "gcd": {"x1": "first integer input.", "x2": "second integer input, broadcast against ``x1``."},
+    "lcm": {"x1": "first integer input.", "x2": "second integer input, broadcast against ``x1``."},
+}
+
+
+def _args_doc(op, defaults):
+    """The ``Args:`` section for a factory-made op, one line per parameter of ``op``.
+
+    Args:
+        op: the function being documented (its name picks its ``_OP_ARGS`` entry).
+        defaults: descriptions for the factory's parameter names.
+    """
+    descs = {**defaults, **_OP_ARGS.get(op.__name__, {})}
+    lines = "".join(f"\n        {p}: {descs[p]}" for p in inspect.signature(op).parameters)
+    return f"    Args:{lines}\n"
 
 
 def _unary(name, doc, out, example="ops.ones((2,))"):
@@ -19,7 +51,7 @@ def _unary(name, doc, out, example="ops.ones((2,))"):
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (
-        f"{doc}\n\n    Args:\n        x: input tensor.\n\n    Example:\n"
+        f"{doc}\n\n{_args_doc(op, _UNARY_ARGS)}\n    Example:\n"
         f"        >>> ops.convert_to_numpy(ops.{name}({example}))\n        {out}\n    "
     )
     return symbolic(op)
@@ -31,8 +63,8 @@ def _binary(name, doc, out, example="ops.ones((2,)), ops.ones((2,))"):
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (
-        f"{doc}\n\n    Args:\n        x1: first input (tensor or scalar).\n        x2: second input, broadcast "
-        f"against ``x1``.\n\n    Example:\n        >>> ops.convert_to_numpy(ops.{name}({example}))\n        {out}\n    "
+        f"{doc}\n\n{_args_doc(op, _BINARY_ARGS)}\n    Example:\n"
+        f"        >>> ops.convert_to_numpy(ops.{name}({example}))\n        {out}\n    "
     )
     return symbolic(op)
 
@@ -45,8 +77,7 @@ def _bitwise(name, doc, out):
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (
-        f"{doc}\n\n    Args:\n        x: integer (or bool) input.\n        y: second input, broadcast "
-        f"against ``x``.\n\n    Example:\n"
+        f"{doc}\n\n{_args_doc(op, _BITWISE_ARGS)}\n    Example:\n"
         f"        >>> ops.convert_to_numpy(ops.{name}(ops.convert_to_tensor([6, 3]), 1))\n        {out}\n    "
     )
     return symbolic(op)
@@ -168,8 +199,8 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     Args:
         x: input tensor.
         nan: value for NaN.
-        posinf / neginf: values for +inf / -inf (the dtype's largest / smallest finite
-            value when None).
+        posinf: value for +inf (the dtype's largest finite value when None).
+        neginf: value for -inf (the dtype's smallest finite value when None).
 
     Example:
         >>> ops.convert_to_numpy(ops.nan_to_num(ops.convert_to_tensor([float("nan"), 1.0])))
@@ -183,8 +214,10 @@ def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
     """Element-wise ``|x1 - x2| <= atol + rtol * |x2|``.
 
     Args:
-        x1, x2: tensors to compare.
-        rtol / atol: relative and absolute tolerance.
+        x1: first tensor to compare.
+        x2: second tensor, broadcast against ``x1``.
+        rtol: relative tolerance (scaled by ``|x2|``).
+        atol: absolute tolerance.
         equal_nan: whether NaNs compare equal.
 
     Example:
@@ -199,8 +232,10 @@ def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
     """Whether every element of ``x1`` is close to ``x2`` (a bool scalar tensor).
 
     Args:
-        x1, x2: tensors to compare.
-        rtol / atol: relative and absolute tolerance.
+        x1: first tensor to compare.
+        x2: second tensor, broadcast against ``x1``.
+        rtol: relative tolerance (scaled by ``|x2|``).
+        atol: absolute tolerance.
         equal_nan: whether NaNs compare equal.
 
     Example:
