@@ -23,9 +23,10 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     Args:
         inputs: ``(batch, *spatial, channels)`` (or channels first).
         kernel: ``(*kernel_size, channels // groups, filters)``.
-        strides / dilation_rate: int or tuple of N ints.
+        strides: int or tuple of N ints, the step of the window along each spatial axis.
         padding: ``"valid"`` or ``"same"`` (``"causal"`` for 1-D: left padding only).
         data_format: ``"channels_last"`` (default from config) or ``"channels_first"``.
+        dilation_rate: int or tuple of N ints, the spacing between kernel taps.
 
     Example:
         >>> ops.shape(ops.conv(ops.ones((1, 5, 5, 2)), ops.ones((3, 3, 2, 4)), padding="same"))
@@ -42,6 +43,10 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     Args:
         inputs: ``(batch, *spatial, channels)`` (or channels first).
         kernel: ``(*kernel_size, channels, depth_multiplier)``.
+        strides: int or tuple of N ints, the step of the window along each spatial axis.
+        padding: ``"valid"`` or ``"same"``.
+        data_format: ``"channels_last"`` (default from config) or ``"channels_first"``.
+        dilation_rate: int or tuple of N ints, the spacing between kernel taps.
 
     Example:
         >>> ops.shape(ops.depthwise_conv(ops.ones((1, 5, 5, 2)), ops.ones((3, 3, 2, 2))))
@@ -57,8 +62,13 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     """A depthwise convolution followed by a 1x1 convolution mixing channels.
 
     Args:
+        inputs: ``(batch, *spatial, channels)`` (or channels first).
         depthwise_kernel: ``(*kernel_size, channels, depth_multiplier)``.
         pointwise_kernel: ``(1, ..., 1, channels * depth_multiplier, filters)``.
+        strides: int or tuple of N ints, the step of the depthwise window.
+        padding: ``"valid"`` or ``"same"``.
+        data_format: ``"channels_last"`` (default from config) or ``"channels_first"``.
+        dilation_rate: int or tuple of N ints, the spacing between depthwise kernel taps.
 
     Example:
         >>> ops.shape(ops.separable_conv(ops.ones((1, 5, 5, 2)), ops.ones((3, 3, 2, 1)), ops.ones((1, 1, 2, 3))))
@@ -74,8 +84,13 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     """Transposed convolution (the gradient of ``conv``), used to upsample.
 
     Args:
+        inputs: ``(batch, *spatial, channels)`` (or channels first).
         kernel: ``(*kernel_size, filters, channels)``.
+        strides: int or tuple of N ints, the upsampling step along each spatial axis.
+        padding: ``"valid"`` or ``"same"``.
         output_padding: int or tuple, extra size added on the far side of each spatial axis.
+        data_format: ``"channels_last"`` (default from config) or ``"channels_first"``.
+        dilation_rate: int or tuple of N ints, the spacing between kernel taps.
 
     Example:
         >>> ops.shape(ops.conv_transpose(ops.ones((1, 4, 4, 2)), ops.ones((3, 3, 5, 2)), strides=2, padding="same"))
@@ -89,6 +104,13 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Maximum over windows of ``pool_size`` (strides default to ``pool_size``).
 
+    Args:
+        inputs: ``(batch, *spatial, channels)`` (or channels first).
+        pool_size: int or tuple of N ints, the window size.
+        strides: int or tuple of N ints, the window step (None: ``pool_size``).
+        padding: ``"valid"`` or ``"same"``.
+        data_format: ``"channels_last"`` (default from config) or ``"channels_first"``.
+
     Example:
         >>> ops.shape(ops.max_pool(ops.ones((1, 4, 4, 1)), 2))
         (1, 2, 2, 1)
@@ -99,6 +121,13 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
 @symbolic
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Mean over windows of ``pool_size``; with ``"same"`` padding, padded positions are not counted.
+
+    Args:
+        inputs: ``(batch, *spatial, channels)`` (or channels first).
+        pool_size: int or tuple of N ints, the window size.
+        strides: int or tuple of N ints, the window step (None: ``pool_size``).
+        padding: ``"valid"`` or ``"same"``.
+        data_format: ``"channels_last"`` (default from config) or ``"channels_first"``.
 
     Example:
         >>> ops.shape(ops.average_pool(ops.ones((1, 5, 1)), 2, padding="same"))

@@ -313,9 +313,11 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
     Args:
         x: input tensor.
-        mean / variance: 1-D statistics of length ``x.shape[axis]`` (or broadcastable).
+        mean: 1-D mean of length ``x.shape[axis]`` (or broadcastable).
+        variance: 1-D variance of length ``x.shape[axis]`` (or broadcastable).
         axis: the feature axis the statistics run along.
-        offset / scale: optional 1-D beta / gamma.
+        offset: optional 1-D offset (beta) added after scaling.
+        scale: optional 1-D scale (gamma) applied to the normalized values.
         epsilon: added to the variance.
 
     Example:
@@ -372,7 +374,8 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
 
     Args:
         x: input tensor.
-        gamma / beta: optional scale and offset, broadcastable to the normalized axes.
+        gamma: optional scale, broadcastable to the normalized axes.
+        beta: optional offset, broadcastable to the normalized axes.
         axis: axis or axes normalized over.
         epsilon: added to the variance (``lamina.config.epsilon()`` when None, as in Keras).
 
