@@ -21,6 +21,11 @@ __all__ = [
 def moveaxis(x, source, destination):
     """Moves axes ``source`` to positions ``destination``.
 
+    Args:
+        x: input tensor.
+        source: axis or axes to move.
+        destination: their new positions (as many as ``source``).
+
     Example:
         >>> ops.shape(ops.moveaxis(ops.ones((2, 3, 4)), 0, -1))
         (3, 4, 2)
@@ -31,6 +36,11 @@ def moveaxis(x, source, destination):
 @symbolic
 def swapaxes(x, axis1, axis2):
     """Exchanges two axes.
+
+    Args:
+        x: input tensor.
+        axis1: first axis.
+        axis2: second axis.
 
     Example:
         >>> ops.shape(ops.swapaxes(ops.ones((2, 3)), 0, 1))
@@ -43,6 +53,10 @@ def swapaxes(x, axis1, axis2):
 def flip(x, axis=None):
     """Reverses the order of elements along ``axis`` (every axis when None).
 
+    Args:
+        x: input tensor.
+        axis: axis or axes to reverse; None reverses all.
+
     Example:
         >>> ops.convert_to_numpy(ops.flip(ops.arange(3)))
         array([2, 1, 0], dtype=int32)
@@ -52,6 +66,9 @@ def flip(x, axis=None):
 
 def fliplr(x):
     """Reverses the second axis (columns).
+
+    Args:
+        x: input tensor of rank >= 2.
 
     Example:
         >>> ops.convert_to_numpy(ops.fliplr(ops.eye(2)))
@@ -63,6 +80,9 @@ def fliplr(x):
 
 def flipud(x):
     """Reverses the first axis (rows).
+
+    Args:
+        x: input tensor of rank >= 1.
 
     Example:
         >>> ops.convert_to_numpy(ops.flipud(ops.eye(2)))
@@ -76,6 +96,11 @@ def flipud(x):
 def rot90(array, k=1, axes=(0, 1)):
     """Rotates ``array`` by 90 degrees ``k`` times in the plane of ``axes``.
 
+    Args:
+        array: input tensor of rank >= 2.
+        k: number of quarter turns (negative turns clockwise).
+        axes: the two axes that span the plane of rotation.
+
     Example:
         >>> ops.shape(ops.rot90(ops.ones((2, 3))))
         (3, 2)
@@ -87,6 +112,11 @@ def rot90(array, k=1, axes=(0, 1)):
 def roll(x, shift, axis=None):
     """Rolls elements by ``shift`` along ``axis`` (over the flattened tensor when None).
 
+    Args:
+        x: input tensor.
+        shift: number of places to shift (an int, or one per axis in ``axis``).
+        axis: axis or axes to roll along; None rolls the flattened tensor and restores the shape.
+
     Example:
         >>> ops.convert_to_numpy(ops.roll(ops.arange(4), 1))
         array([3, 0, 1, 2], dtype=int32)
@@ -97,6 +127,9 @@ def roll(x, shift, axis=None):
 @symbolic
 def ravel(x):
     """Flattens ``x`` to 1-D.
+
+    Args:
+        x: input tensor.
 
     Example:
         >>> ops.shape(ops.ravel(ops.ones((2, 3))))
@@ -125,6 +158,11 @@ def repeat(x, repeats, axis=None):
 def split(x, indices_or_sections, axis=0):
     """Splits into equal sections (an int) or at the given indices; returns a list.
 
+    Args:
+        x: input tensor.
+        indices_or_sections: an int N (N equal sections) or a list of split indices.
+        axis: the axis split along.
+
     Example:
         >>> [ops.shape(t) for t in ops.split(ops.ones((4, 2)), 2)]
         [(2, 2), (2, 2)]
@@ -136,6 +174,12 @@ def split(x, indices_or_sections, axis=0):
 def array_split(x, indices_or_sections, axis=0):
     """Like ``split`` but allows sections of unequal size.
 
+    Args:
+        x: input tensor.
+        indices_or_sections: an int N (N sections, the first ones one longer when uneven) or a list
+            of split indices.
+        axis: the axis split along.
+
     Example:
         >>> [t.shape[0] for t in ops.array_split(ops.ones((5,)), 2)]
         [3, 2]
@@ -145,6 +189,10 @@ def array_split(x, indices_or_sections, axis=0):
 
 def hsplit(x, indices_or_sections):
     """Splits along the second axis (the first for 1-D tensors).
+
+    Args:
+        x: input tensor.
+        indices_or_sections: an int N (N equal sections) or a list of split indices.
 
     Example:
         >>> len(ops.hsplit(ops.ones((2, 4)), 2))
@@ -156,6 +204,10 @@ def hsplit(x, indices_or_sections):
 def vsplit(x, indices_or_sections):
     """Splits along the first axis.
 
+    Args:
+        x: input tensor.
+        indices_or_sections: an int N (N equal sections) or a list of split indices.
+
     Example:
         >>> len(ops.vsplit(ops.ones((4, 2)), 2))
         2
@@ -165,6 +217,10 @@ def vsplit(x, indices_or_sections):
 
 def dsplit(x, indices_or_sections):
     """Splits along the third axis.
+
+    Args:
+        x: input tensor of rank >= 3.
+        indices_or_sections: an int N (N equal sections) or a list of split indices.
 
     Example:
         >>> len(ops.dsplit(ops.ones((1, 1, 4)), 2))
@@ -195,6 +251,9 @@ def _at_least(x, ndim):
 def atleast_1d(*xs):
     """Views each input with at least one axis (returns one tensor or a list).
 
+    Args:
+        *xs: tensors or scalars.
+
     Example:
         >>> ops.shape(ops.atleast_1d(1.0))
         (1,)
@@ -205,6 +264,9 @@ def atleast_1d(*xs):
 
 def atleast_2d(*xs):
     """Views each input with at least two axes (1-D becomes ``(1, n)``).
+
+    Args:
+        *xs: tensors or scalars.
 
     Example:
         >>> ops.shape(ops.atleast_2d(ops.ones((3,))))
@@ -217,6 +279,9 @@ def atleast_2d(*xs):
 def atleast_3d(*xs):
     """Views each input with at least three axes (1-D becomes ``(1, n, 1)``).
 
+    Args:
+        *xs: tensors or scalars.
+
     Example:
         >>> ops.shape(ops.atleast_3d(ops.ones((3,))))
         (1, 3, 1)
@@ -227,6 +292,9 @@ def atleast_3d(*xs):
 
 def vstack(xs):
     """Stacks tensors vertically (rows); 1-D tensors become rows.
+
+    Args:
+        xs: list of tensors whose shapes match except along the first axis.
 
     Example:
         >>> ops.shape(ops.vstack([ops.ones((3,)), ops.zeros((3,))]))
@@ -243,6 +311,9 @@ row_stack = vstack
 def hstack(xs):
     """Stacks tensors horizontally (columns; along the only axis of 1-D tensors).
 
+    Args:
+        xs: list of tensors whose shapes match except along the second axis (the first for 1-D).
+
     Example:
         >>> ops.shape(ops.hstack([ops.ones((2,)), ops.zeros((3,))]))
         (5,)
@@ -256,6 +327,9 @@ def hstack(xs):
 def dstack(xs):
     """Stacks tensors along the third axis.
 
+    Args:
+        xs: list of tensors whose shapes match except along the third axis.
+
     Example:
         >>> ops.shape(ops.dstack([ops.ones((2, 2)), ops.ones((2, 2))]))
         (2, 2, 2)
@@ -267,6 +341,9 @@ def dstack(xs):
 
 def column_stack(xs):
     """Stacks 1-D tensors as columns of a 2-D tensor (2-D tensors as they are).
+
+    Args:
+        xs: list of 1-D tensors of one length, or 2-D tensors with as many rows.
 
     Example:
         >>> ops.shape(ops.column_stack([ops.ones((3,)), ops.zeros((3,))]))
@@ -280,6 +357,11 @@ def column_stack(xs):
 
 def append(x1, x2, axis=None):
     """Appends ``x2`` to ``x1`` along ``axis`` (both flattened when None).
+
+    Args:
+        x1: tensor appended to.
+        x2: values to append; shaped like ``x1`` except along ``axis`` when ``axis`` is given.
+        axis: the axis to append along; None flattens both inputs first.
 
     Example:
         >>> ops.shape(ops.append(ops.ones((2,)), ops.zeros((1,))))
@@ -312,6 +394,9 @@ def pad(x, pad_width, mode="constant", constant_values=None):
 def broadcast_shapes(*shapes):
     """The shape that ``shapes`` broadcast to (``None`` stays unknown).
 
+    Args:
+        *shapes: shape tuples (``None`` for an unknown dimension).
+
     Example:
         >>> ops.broadcast_shapes((2, 1), (3,))
         (2, 3)
@@ -335,6 +420,9 @@ def broadcast_shapes(*shapes):
 def ndim(x):
     """Number of axes of ``x``.
 
+    Args:
+        x: a tensor (or anything with a ``shape``).
+
     Example:
         >>> ops.ndim(ops.ones((2, 3)))
         2
@@ -345,6 +433,10 @@ def ndim(x):
 @symbolic
 def diag(x, k=0):
     """The ``k``-th diagonal of a matrix, or a diagonal matrix from a vector.
+
+    Args:
+        x: a 1-D tensor (builds a matrix) or a 2-D tensor (extracts a diagonal).
+        k: diagonal offset (positive: above the main diagonal).
 
     Example:
         >>> ops.shape(ops.diag(ops.ones((3,))))
@@ -357,6 +449,12 @@ def diag(x, k=0):
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """Diagonals of the matrices in axes ``axis1``/``axis2``, as the last axis.
 
+    Args:
+        x: input tensor of rank >= 2.
+        offset: diagonal offset (positive: above the main diagonal).
+        axis1: first axis of the matrices.
+        axis2: second axis of the matrices.
+
     Example:
         >>> ops.shape(ops.diagonal(ops.ones((2, 3, 3)), axis1=1, axis2=2))
         (2, 3)
@@ -368,6 +466,10 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 def diagflat(x, k=0):
     """A 2-D matrix with the flattened ``x`` on diagonal ``k``.
 
+    Args:
+        x: input tensor (flattened first).
+        k: diagonal offset (positive: above the main diagonal).
+
     Example:
         >>> ops.shape(ops.diagflat(ops.ones((2, 2))))
         (4, 4)
@@ -378,6 +480,10 @@ def diagflat(x, k=0):
 @symbolic
 def tril(x, k=0):
     """Zeros the elements above diagonal ``k`` (in the last two axes).
+
+    Args:
+        x: input tensor of rank >= 2.
+        k: the last diagonal kept (positive: above the main diagonal).
 
     Example:
         >>> ops.convert_to_numpy(ops.tril(ops.ones((3, 3))))
@@ -392,6 +498,10 @@ def tril(x, k=0):
 def triu(x, k=0):
     """Zeros the elements below diagonal ``k`` (in the last two axes).
 
+    Args:
+        x: input tensor of rank >= 2.
+        k: the first diagonal kept (positive: above the main diagonal).
+
     Example:
         >>> ops.convert_to_numpy(ops.triu(ops.ones((3, 3)), k=1))
         array([[0., 1., 1.],
@@ -405,6 +515,12 @@ def triu(x, k=0):
 def insert(x, index, values, axis=None):
     """Inserts ``values`` before position(s) ``index`` along ``axis`` (flattened when None).
 
+    Args:
+        x: input tensor.
+        index: position or positions before which to insert.
+        values: values to insert, broadcast to the inserted slots.
+        axis: the axis to insert along; None flattens ``x`` first.
+
     Example:
         >>> ops.convert_to_numpy(ops.insert(ops.arange(3), 1, 9))
         array([0, 9, 1, 2], dtype=int32)
@@ -416,6 +532,11 @@ def insert(x, index, values, axis=None):
 def delete(x, index, axis=None):
     """Removes the entries at ``index`` along ``axis`` (flattened when None).
 
+    Args:
+        x: input tensor.
+        index: position or positions to remove.
+        axis: the axis to remove along; None flattens ``x`` first.
+
     Example:
         >>> ops.convert_to_numpy(ops.delete(ops.arange(4), [0, 2]))
         array([1, 3], dtype=int32)
@@ -425,6 +546,11 @@ def delete(x, index, axis=None):
 
 def unstack(x, num=None, axis=0):
     """Splits ``x`` along ``axis`` into a list of tensors without that axis.
+
+    Args:
+        x: input tensor.
+        num: number of tensors to return; needed when the size of ``axis`` is unknown.
+        axis: the axis to unstack along.
 
     Example:
         >>> len(ops.unstack(ops.ones((3, 2))))
