@@ -6,37 +6,61 @@ from lamina.ops._dispatch import symbolic
 
 @symbolic
 def relu(x):
-    """``max(x, 0)``."""
+    """``max(x, 0)``.
+
+    Args:
+        x: input tensor.
+    """
     return _nn.relu(x)
 
 
 @symbolic
 def relu6(x):
-    """``min(max(x, 0), 6)``."""
+    """``min(max(x, 0), 6)``.
+
+    Args:
+        x: input tensor.
+    """
     return _nn.relu6(x)
 
 
 @symbolic
 def sigmoid(x):
-    """``1 / (1 + exp(-x))``."""
+    """``1 / (1 + exp(-x))``.
+
+    Args:
+        x: input tensor.
+    """
     return _nn.sigmoid(x)
 
 
 @symbolic
 def softplus(x):
-    """``log(1 + exp(x))``."""
+    """``log(1 + exp(x))``.
+
+    Args:
+        x: input tensor.
+    """
     return _nn.softplus(x)
 
 
 @symbolic
 def softsign(x):
-    """``x / (1 + |x|)``."""
+    """``x / (1 + |x|)``.
+
+    Args:
+        x: input tensor.
+    """
     return _nn.softsign(x)
 
 
 @symbolic
 def silu(x):
-    """``x * sigmoid(x)`` (also called swish)."""
+    """``x * sigmoid(x)`` (also called swish).
+
+    Args:
+        x: input tensor.
+    """
     return _nn.silu(x)
 
 
@@ -45,37 +69,64 @@ swish = silu
 
 @symbolic
 def gelu(x, approximate=True):
-    """Gaussian error linear unit; the tanh approximation when ``approximate``."""
+    """Gaussian error linear unit; the tanh approximation when ``approximate``.
+
+    Args:
+        x: input tensor.
+        approximate: whether to use the tanh approximation instead of the exact erf form.
+    """
     return _nn.gelu(x, approximate=approximate)
 
 
 @symbolic
 def elu(x, alpha=1.0):
-    """``x`` for x > 0, else ``alpha * (exp(x) - 1)``."""
+    """``x`` for x > 0, else ``alpha * (exp(x) - 1)``.
+
+    Args:
+        x: input tensor.
+        alpha: scale of the negative part.
+    """
     return _nn.elu(x, alpha=alpha)
 
 
 @symbolic
 def selu(x):
-    """Scaled exponential linear unit."""
+    """Scaled exponential linear unit.
+
+    Args:
+        x: input tensor.
+    """
     return _nn.selu(x)
 
 
 @symbolic
 def leaky_relu(x, negative_slope=0.2):
-    """``x`` for x > 0, else ``negative_slope * x``."""
+    """``x`` for x > 0, else ``negative_slope * x``.
+
+    Args:
+        x: input tensor.
+        negative_slope: slope applied to negative values.
+    """
     return _nn.leaky_relu(x, negative_slope=negative_slope)
 
 
 @symbolic
 def hard_sigmoid(x):
-    """Piecewise-linear sigmoid: ``clip(x / 6 + 0.5, 0, 1)``."""
+    """Piecewise-linear sigmoid: ``clip(x / 6 + 0.5, 0, 1)``.
+
+    Args:
+        x: input tensor.
+    """
     return _nn.hard_sigmoid(x)
 
 
 @symbolic
 def hard_silu(x):
-    """``x * hard_sigmoid(x)``."""
+    """``x * hard_sigmoid(x)``.
+
+    Args:
+        x: input tensor.
+    """
     return _nn.hard_silu(x)
 
 
@@ -84,13 +135,23 @@ hard_swish = hard_silu
 
 @symbolic
 def softmax(x, axis=-1):
-    """Normalized exponentials along ``axis``."""
+    """Normalized exponentials along ``axis``.
+
+    Args:
+        x: input tensor.
+        axis: the axis along which the probabilities sum to 1.
+    """
     return _nn.softmax(x, axis=axis)
 
 
 @symbolic
 def log_softmax(x, axis=-1):
-    """``log(softmax(x))``, computed stably."""
+    """``log(softmax(x))``, computed stably.
+
+    Args:
+        x: input tensor.
+        axis: the axis along which the softmax is taken.
+    """
     return _nn.log_softmax(x, axis=axis)
 
 
@@ -99,6 +160,13 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """One-hot encodes integer ``x``; out-of-range values give all zeros.
 
     ``sparse=True`` is refused: lamina has no sparse tensors (Keras's default, False, is dense).
+
+    Args:
+        x: integer tensor of class ids.
+        num_classes: length of the one-hot axis.
+        axis: where the new one-hot axis is inserted.
+        dtype: output dtype (None: the default float type).
+        sparse: must be False; lamina has no sparse tensors.
     """
     _check_dense("one_hot", sparse)
     return _nn.one_hot(x, num_classes, axis=axis, dtype=dtype)
@@ -129,6 +197,9 @@ def _float(x):
 def log_sigmoid(x):
     """``log(sigmoid(x))``, finite for large negative ``x``.
 
+    Args:
+        x: input tensor.
+
     Example:
         >>> ops.convert_to_numpy(ops.log_sigmoid(ops.convert_to_tensor([-100.0, 0.0])))
         array([-100.       ,   -0.6931], dtype=float32)
@@ -141,6 +212,9 @@ def log_sigmoid(x):
 def sparse_plus(x):
     """0 for x <= -1, ``x`` for x >= 1, ``(x + 1)**2 / 4`` between.
 
+    Args:
+        x: input tensor.
+
     Example:
         >>> ops.convert_to_numpy(ops.sparse_plus(ops.convert_to_tensor([-2.0, 0.0, 2.0])))
         array([0.  , 0.25, 2.  ], dtype=float32)
@@ -152,6 +226,9 @@ def sparse_plus(x):
 @symbolic
 def sparse_sigmoid(x):
     """0 for x <= -1, 1 for x >= 1, ``(x + 1) / 2`` between.
+
+    Args:
+        x: input tensor.
 
     Example:
         >>> ops.convert_to_numpy(ops.sparse_sigmoid(ops.convert_to_tensor([-2.0, 0.0])))
@@ -219,6 +296,9 @@ def glu(x, axis=-1):
 def hard_tanh(x):
     """``clip(x, -1, 1)``.
 
+    Args:
+        x: input tensor.
+
     Example:
         >>> ops.convert_to_numpy(ops.hard_tanh(ops.convert_to_tensor([-3.0, 0.5])))
         array([-1. ,  0.5], dtype=float32)
@@ -229,6 +309,10 @@ def hard_tanh(x):
 @symbolic
 def soft_shrink(x, threshold=0.5):
     """Moves ``x`` toward 0 by ``threshold``; 0 inside ``[-threshold, threshold]``.
+
+    Args:
+        x: input tensor.
+        threshold: non-negative amount subtracted from ``|x|``.
 
     Example:
         >>> ops.convert_to_numpy(ops.soft_shrink(ops.convert_to_tensor([-1.0, 0.2, 1.0])))
@@ -242,6 +326,10 @@ def soft_shrink(x, threshold=0.5):
 def hard_shrink(x, threshold=0.5):
     """``x`` where ``|x| > threshold``, else 0.
 
+    Args:
+        x: input tensor.
+        threshold: values with ``|x|`` at or below it become 0.
+
     Example:
         >>> ops.convert_to_numpy(ops.hard_shrink(ops.convert_to_tensor([-1.0, 0.2])))
         array([-1.,  0.], dtype=float32)
@@ -253,6 +341,9 @@ def hard_shrink(x, threshold=0.5):
 @symbolic
 def tanh_shrink(x):
     """``x - tanh(x)``.
+
+    Args:
+        x: input tensor.
 
     Example:
         >>> ops.convert_to_numpy(ops.tanh_shrink(ops.zeros((1,))))
@@ -266,6 +357,11 @@ def tanh_shrink(x):
 def threshold(x, threshold, default_value):
     """``x`` where ``x > threshold``, else ``default_value``.
 
+    Args:
+        x: input tensor.
+        threshold: values at or below it are replaced.
+        default_value: the value put where ``x <= threshold``.
+
     Example:
         >>> ops.convert_to_numpy(ops.threshold(ops.convert_to_tensor([0.5, 2.0]), 1.0, 0.0))
         array([0., 2.], dtype=float32)
@@ -277,6 +373,10 @@ def threshold(x, threshold, default_value):
 @symbolic
 def sparsemax(x, axis=-1):
     """Euclidean projection of ``x`` onto the probability simplex along ``axis``.
+
+    Args:
+        x: input tensor.
+        axis: the axis along which the output sums to 1.
 
     Example:
         >>> ops.convert_to_numpy(ops.sparsemax(ops.convert_to_tensor([1.0, 0.0, -1.0])))
@@ -335,7 +435,8 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
 
     Args:
         query: ``(B, T, N, H)``.
-        key / value: ``(B, S, K, H)``.
+        key: ``(B, S, K, H)``.
+        value: ``(B, S, K, H)``.
         bias: added to the logits, broadcastable to ``(B, N, T, S)``.
         mask: boolean, broadcastable to ``(B, N, T, S)``; False positions get no weight.
         scale: logits multiplier (``1 / sqrt(H)`` when None).
