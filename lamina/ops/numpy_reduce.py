@@ -38,6 +38,12 @@ def var(x, axis=None, keepdims=False, ddof=0):
 def std(x, axis=None, keepdims=False, ddof=0):
     """Standard deviation over ``axis`` (see ``var``).
 
+    Args:
+        x: input tensor.
+        axis: axis or axes to reduce over; None reduces over all.
+        keepdims: keep the reduced axes with size 1.
+        ddof: delta degrees of freedom (divide by ``n - ddof``).
+
     Example:
         >>> float(ops.std(ops.convert_to_tensor([1.0, 3.0])))
         1.0
@@ -48,6 +54,11 @@ def std(x, axis=None, keepdims=False, ddof=0):
 @symbolic
 def median(x, axis=None, keepdims=False):
     """Median over ``axis`` (mean of the two middle values for even counts).
+
+    Args:
+        x: input tensor.
+        axis: axis or axes to reduce over; None reduces over all.
+        keepdims: keep the reduced axes with size 1.
 
     Example:
         >>> float(ops.median(ops.convert_to_tensor([1.0, 2.0, 4.0, 9.0])))
@@ -77,6 +88,13 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
 def percentile(x, q, axis=None, method="linear", keepdims=False):
     """Like ``quantile`` with ``q`` in [0, 100].
 
+    Args:
+        x: input tensor.
+        q: a scalar or 1-D percentiles in [0, 100]; their axis comes first in the result.
+        axis: axis or axes to reduce over; None reduces over all.
+        method: ``"linear"``, ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"``.
+        keepdims: keep the reduced axes with size 1.
+
     Example:
         >>> float(ops.percentile(ops.arange(5.0), 25))
         1.0
@@ -91,6 +109,12 @@ def percentile(x, q, axis=None, method="linear", keepdims=False):
 def cumsum(x, axis=None, dtype=None):
     """Cumulative sum along ``axis`` (over the flattened tensor when None).
 
+    Args:
+        x: input tensor.
+        axis: the axis to accumulate along; None flattens ``x`` first.
+        dtype: dtype to accumulate in and return; None keeps the input's (bool and small ints
+            become int32).
+
     Example:
         >>> ops.convert_to_numpy(ops.cumsum(ops.arange(4)))
         array([0, 1, 3, 6], dtype=int32)
@@ -101,6 +125,12 @@ def cumsum(x, axis=None, dtype=None):
 @symbolic
 def cumprod(x, axis=None, dtype=None):
     """Cumulative product along ``axis`` (over the flattened tensor when None).
+
+    Args:
+        x: input tensor.
+        axis: the axis to accumulate along; None flattens ``x`` first.
+        dtype: dtype to accumulate in and return; None keeps the input's (bool and small ints
+            become int32).
 
     Example:
         >>> ops.convert_to_numpy(ops.cumprod(ops.arange(1, 5)))
@@ -113,6 +143,10 @@ def cumprod(x, axis=None, dtype=None):
 def cummax(x, axis=0):
     """Running maximum along ``axis``.
 
+    Args:
+        x: input tensor.
+        axis: the axis to accumulate along.
+
     Example:
         >>> ops.convert_to_numpy(ops.cummax(ops.convert_to_tensor([1, 3, 2])))
         array([1, 3, 3], dtype=int32)
@@ -123,6 +157,10 @@ def cummax(x, axis=0):
 @symbolic
 def cummin(x, axis=0):
     """Running minimum along ``axis``.
+
+    Args:
+        x: input tensor.
+        axis: the axis to accumulate along.
 
     Example:
         >>> ops.convert_to_numpy(ops.cummin(ops.convert_to_tensor([3, 1, 2])))
@@ -135,6 +173,10 @@ def cummin(x, axis=0):
 def count_nonzero(x, axis=None):
     """Number of non-zero elements over ``axis`` (int32).
 
+    Args:
+        x: input tensor.
+        axis: axis or axes to count over; None counts over all.
+
     Example:
         >>> int(ops.count_nonzero(ops.convert_to_tensor([0, 1, 2])))
         2
@@ -145,6 +187,11 @@ def count_nonzero(x, axis=None):
 @symbolic
 def argmin(x, axis=None, keepdims=False):
     """Index of the minimum along ``axis`` (int32; flattened when None).
+
+    Args:
+        x: input tensor.
+        axis: the axis to search along; None searches the flattened tensor.
+        keepdims: keep the searched axis with size 1.
 
     Example:
         >>> int(ops.argmin(ops.convert_to_tensor([3, 1, 2])))
@@ -173,6 +220,11 @@ def average(x, axis=None, weights=None):
 def nansum(x, axis=None, keepdims=False):
     """Sum treating NaN as zero.
 
+    Args:
+        x: input tensor.
+        axis: axis or axes to reduce over; None reduces over all.
+        keepdims: keep the reduced axes with size 1.
+
     Example:
         >>> float(ops.nansum(ops.convert_to_tensor([1.0, float("nan")])))
         1.0
@@ -183,6 +235,11 @@ def nansum(x, axis=None, keepdims=False):
 @symbolic
 def nanmean(x, axis=None, keepdims=False):
     """Mean ignoring NaN.
+
+    Args:
+        x: input tensor.
+        axis: axis or axes to reduce over; None reduces over all.
+        keepdims: keep the reduced axes with size 1.
 
     Example:
         >>> float(ops.nanmean(ops.convert_to_tensor([1.0, float("nan"), 3.0])))
@@ -195,6 +252,11 @@ def nanmean(x, axis=None, keepdims=False):
 def nanmax(x, axis=None, keepdims=False):
     """Maximum ignoring NaN.
 
+    Args:
+        x: input tensor.
+        axis: axis or axes to reduce over; None reduces over all.
+        keepdims: keep the reduced axes with size 1.
+
     Example:
         >>> float(ops.nanmax(ops.convert_to_tensor([1.0, float("nan")])))
         1.0
@@ -206,6 +268,11 @@ def nanmax(x, axis=None, keepdims=False):
 def nanmin(x, axis=None, keepdims=False):
     """Minimum ignoring NaN.
 
+    Args:
+        x: input tensor.
+        axis: axis or axes to reduce over; None reduces over all.
+        keepdims: keep the reduced axes with size 1.
+
     Example:
         >>> float(ops.nanmin(ops.convert_to_tensor([1.0, float("nan")])))
         1.0
@@ -216,6 +283,11 @@ def nanmin(x, axis=None, keepdims=False):
 @symbolic
 def ptp(x, axis=None, keepdims=False):
     """Range (max - min) over ``axis``.
+
+    Args:
+        x: input tensor.
+        axis: axis or axes to reduce over; None reduces over all.
+        keepdims: keep the reduced axes with size 1.
 
     Example:
         >>> int(ops.ptp(ops.convert_to_tensor([1, 5, 2])))
