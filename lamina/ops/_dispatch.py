@@ -44,6 +44,9 @@ def symbolic(fn):
     When any argument (nested in lists, tuples or dicts) is a KerasTensor, the op is run
     abstractly by the backend (no data is computed) and a KerasTensor is returned; the
     Functional graph records it as an operation node.
+
+    Args:
+        fn: the op's implementation on concrete tensors.
     """
 
     @functools.wraps(fn)

@@ -40,6 +40,12 @@ def resize_weights(in_size, out_size, method, antialias):
     Output pixel ``o`` samples the input at ``(o + 0.5) * in_size / out_size - 0.5``
     (half-pixel centres). With ``antialias`` the kernel is stretched by the
     downsampling factor. ``"area"`` averages the input pixels each output pixel covers.
+
+    Args:
+        in_size: length of the input axis.
+        out_size: length of the output axis.
+        method: ``"area"``, ``"bilinear"``, ``"bicubic"``, ``"lanczos3"`` or ``"lanczos5"``.
+        antialias: whether to widen the kernel when downsampling.
     """
     inv_scale = np.float32(in_size / out_size)
     if method == "area":
@@ -101,9 +107,12 @@ def interpolate_at(flat, sizes, coords, order, fill_mode, fill_value, base_index
         sizes: the grid's shape (the axes ``coords`` index).
         coords: one float tensor per axis, all of the same shape S.
         order: 0 (nearest, rounding half to even) or 1 (linear).
-        fill_mode / fill_value: how indices outside the grid are read.
+        fill_mode: how indices outside the grid are read: ``"constant"``, ``"nearest"``,
+            ``"wrap"``, ``"mirror"`` or ``"reflect"``.
+        fill_value: the value read outside the grid when ``fill_mode="constant"``.
         base_index: an integer tensor broadcastable to S added to every flat index
             (selects one grid of several stacked in ``flat``).
+        channels: whether ``flat`` has a trailing channel axis.
 
     Returns:
         Shape S (plus ``(C,)`` when ``channels``), the dtype of ``flat``.

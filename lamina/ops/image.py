@@ -295,8 +295,12 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
 
     Args:
         images: 3-D or 4-D image tensor.
-        top_padding / bottom_padding / left_padding / right_padding: rows / columns of zeros.
-        target_height / target_width: the output size.
+        top_padding: rows of zeros added above.
+        left_padding: columns of zeros added on the left.
+        bottom_padding: rows of zeros added below.
+        right_padding: columns of zeros added on the right.
+        target_height: height of the output.
+        target_width: width of the output.
         data_format: ``"channels_last"`` or ``"channels_first"``.
 
     Example:
@@ -321,8 +325,12 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
 
     Args:
         images: 3-D or 4-D image tensor.
-        top_cropping / bottom_cropping / left_cropping / right_cropping: rows / columns to drop.
-        target_height / target_width: the output size.
+        top_cropping: rows dropped from the top.
+        left_cropping: columns dropped from the left.
+        bottom_cropping: rows dropped from the bottom.
+        right_cropping: columns dropped from the right.
+        target_height: height of the output.
+        target_width: width of the output.
         data_format: ``"channels_last"`` or ``"channels_first"``.
 
     Example:
