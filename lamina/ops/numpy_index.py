@@ -23,6 +23,11 @@ __all__ = [
 def take_along_axis(x, indices, axis=None):
     """Gathers ``x`` at ``indices`` matched element-wise along ``axis``.
 
+    Args:
+        x: input tensor.
+        indices: integer indices, broadcastable with ``x`` except along ``axis``.
+        axis: the axis to gather along; None uses the flattened ``x``.
+
     Example:
         >>> x = ops.convert_to_tensor([[3, 1], [2, 4]])
         >>> ops.convert_to_numpy(ops.take_along_axis(x, ops.argsort(x, axis=1), axis=1))  # sorted rows
@@ -36,6 +41,12 @@ def take_along_axis(x, indices, axis=None):
 def put_along_axis(x, indices, values, axis):
     """Returns ``x`` with ``values`` written at ``indices`` along ``axis`` (no in-place change).
 
+    Args:
+        x: input tensor.
+        indices: integer indices with the rank of ``x``.
+        values: values to write, broadcast to the shape of ``indices``.
+        axis: the axis to write along.
+
     Example:
         >>> ops.convert_to_numpy(ops.put_along_axis(ops.zeros((2, 2)), [[1], [0]], 5.0, axis=1))
         array([[0., 5.],
@@ -48,6 +59,9 @@ def put_along_axis(x, indices, values, axis):
 def nonzero(x):
     """A tuple with the indices of the non-zero elements, one tensor per axis.
 
+    Args:
+        x: input tensor.
+
     Example:
         >>> [ops.convert_to_numpy(i) for i in ops.nonzero(ops.convert_to_tensor([0, 2, 3]))]
         [array([1, 2], dtype=int32)]
@@ -58,6 +72,9 @@ def nonzero(x):
 @symbolic
 def argwhere(x):
     """``(count, ndim)`` indices of the non-zero elements.
+
+    Args:
+        x: input tensor.
 
     Example:
         >>> ops.convert_to_numpy(ops.argwhere(ops.eye(2)))
@@ -70,6 +87,9 @@ def argwhere(x):
 @symbolic
 def flatnonzero(x):
     """Indices of the non-zero elements of the flattened ``x``.
+
+    Args:
+        x: input tensor.
 
     Example:
         >>> ops.convert_to_numpy(ops.flatnonzero(ops.eye(2)))
@@ -97,6 +117,11 @@ def searchsorted(sorted_sequence, values, side="left"):
 @symbolic
 def digitize(x, bins, right=False):
     """Index of the bin each value of ``x`` falls in.
+
+    Args:
+        x: values to place in bins.
+        bins: 1-D monotonic bin edges.
+        right: whether a bin includes its right edge instead of its left.
 
     Example:
         >>> ops.convert_to_numpy(ops.digitize(ops.convert_to_tensor([0.5, 1.5]), [1.0, 2.0]))
@@ -128,6 +153,13 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 def unique(x, return_index=False, return_inverse=False, return_counts=False, axis=None):
     """Sorted unique elements (eager only), optionally with first indices, inverse and counts.
 
+    Args:
+        x: input tensor.
+        return_index: also return the index of each unique value's first occurrence.
+        return_inverse: also return, for each element of ``x``, the index of its unique value.
+        return_counts: also return how often each unique value occurs.
+        axis: the axis whose slices are compared; None flattens ``x`` first.
+
     Example:
         >>> values, counts = ops.unique(ops.convert_to_tensor([3, 1, 3]), return_counts=True)
     """
@@ -138,6 +170,11 @@ def unique(x, return_index=False, return_inverse=False, return_counts=False, axi
 @symbolic
 def select(condlist, choicelist, default=0):
     """Element-wise: the choice of the first true condition, else ``default``.
+
+    Args:
+        condlist: list of bool tensors.
+        choicelist: list of tensors, one per condition, broadcast together.
+        default: value where no condition is true.
 
     Example:
         >>> x = ops.arange(4)
@@ -167,6 +204,11 @@ def choose(a, choices, mode="clip"):
 def compress(condition, x, axis=None):
     """The slices of ``x`` along ``axis`` where ``condition`` is true (eager only).
 
+    Args:
+        condition: 1-D bool tensor selecting the slices to keep.
+        x: input tensor.
+        axis: the axis to select along; None flattens ``x`` first.
+
     Example:
         >>> ops.convert_to_numpy(ops.compress([True, False, True], ops.arange(3)))
         array([0, 2], dtype=int32)
@@ -177,6 +219,10 @@ def compress(condition, x, axis=None):
 @symbolic
 def extract(condition, x):
     """The elements of ``x`` where ``condition`` is true, flattened (eager only).
+
+    Args:
+        condition: bool tensor with as many elements as ``x``.
+        x: input tensor.
 
     Example:
         >>> ops.convert_to_numpy(ops.extract(ops.arange(4) > 1, ops.arange(4)))
@@ -189,6 +235,11 @@ def extract(condition, x):
 def sort(x, axis=-1, descending=False):
     """Sorted copy of ``x`` along ``axis``.
 
+    Args:
+        x: input tensor.
+        axis: the axis to sort along; None sorts the flattened tensor.
+        descending: sort from largest to smallest.
+
     Example:
         >>> ops.convert_to_numpy(ops.sort(ops.convert_to_tensor([3, 1, 2])))
         array([1, 2, 3], dtype=int32)
@@ -199,6 +250,12 @@ def sort(x, axis=-1, descending=False):
 @symbolic
 def argsort(x, axis=-1, descending=False, stable=True):
     """Indices that sort ``x`` along ``axis`` (int32, stable).
+
+    Args:
+        x: input tensor.
+        axis: the axis to sort along; None sorts the flattened tensor.
+        descending: sort from largest to smallest.
+        stable: keep equal elements in their original order (the torch backend always does).
 
     Example:
         >>> ops.convert_to_numpy(ops.argsort(ops.convert_to_tensor([3, 1, 2])))
@@ -211,6 +268,11 @@ def argsort(x, axis=-1, descending=False, stable=True):
 def partition(x, kth, axis=-1):
     """``x`` rearranged so element ``kth`` is in sorted position, smaller ones before it.
 
+    Args:
+        x: input tensor.
+        kth: position (or positions) whose element ends up where sorting would put it.
+        axis: the axis to partition along.
+
     Example:
         >>> int(ops.partition(ops.convert_to_tensor([3, 1, 2]), 1)[1])
         2
@@ -221,6 +283,11 @@ def partition(x, kth, axis=-1):
 @symbolic
 def argpartition(x, kth, axis=-1):
     """Indices that ``partition`` ``x`` around position ``kth``.
+
+    Args:
+        x: input tensor.
+        kth: position (or positions) whose element ends up where sorting would put it.
+        axis: the axis to partition along.
 
     Example:
         >>> int(ops.argpartition(ops.convert_to_tensor([3, 1, 2]), 0)[0])
@@ -233,6 +300,12 @@ def argpartition(x, kth, axis=-1):
 def isin(x1, x2, assume_unique=False, invert=False):
     """Element-wise: whether each element of ``x1`` occurs in ``x2``.
 
+    Args:
+        x1: tensor whose elements are looked up.
+        x2: values to look for (any shape).
+        assume_unique: promise that both inputs hold unique values (may be faster).
+        invert: return True where an element is *not* in ``x2``.
+
     Example:
         >>> ops.convert_to_numpy(ops.isin(ops.arange(4), [1, 3]))
         array([False,  True, False,  True])
@@ -244,6 +317,11 @@ def isin(x1, x2, assume_unique=False, invert=False):
 def histogram(x, bins=10, range=None):
     """Counts of ``x`` in ``bins`` equal-width bins; returns ``(counts, bin_edges)``.
 
+    Args:
+        x: input tensor (flattened).
+        bins: number of equal-width bins.
+        range: ``(lower, upper)`` limits of the bins; None uses the min and max of ``x``.
+
     Example:
         >>> counts, edges = ops.histogram(ops.convert_to_tensor([0.0, 0.1, 0.9]), bins=2)  # [2, 1]
     """
@@ -253,6 +331,11 @@ def histogram(x, bins=10, range=None):
 @symbolic
 def diff(a, n=1, axis=-1):
     """``n``-th discrete difference of ``a`` along ``axis``.
+
+    Args:
+        a: input tensor.
+        n: number of times to take the difference.
+        axis: the axis to difference along.
 
     Example:
         >>> ops.convert_to_numpy(ops.diff(ops.convert_to_tensor([1, 4, 9])))
@@ -265,6 +348,9 @@ def diff(a, n=1, axis=-1):
 def ediff1d(x):
     """Differences between consecutive elements of the flattened ``x``.
 
+    Args:
+        x: input tensor (flattened).
+
     Example:
         >>> ops.convert_to_numpy(ops.ediff1d(ops.convert_to_tensor([[1, 2], [4, 8]])))
         array([1, 2, 4], dtype=int32)
@@ -275,6 +361,11 @@ def ediff1d(x):
 @symbolic
 def correlate(x1, x2, mode="valid"):
     """Cross-correlation of two 1-D tensors (``mode``: ``"valid"``, ``"same"``, ``"full"``).
+
+    Args:
+        x1: first 1-D tensor.
+        x2: second 1-D tensor.
+        mode: ``"valid"`` (full overlaps only), ``"same"`` (length of the longer input) or ``"full"``.
 
     Example:
         >>> ops.convert_to_numpy(ops.correlate([1.0, 2.0, 3.0], [0.0, 1.0]))
@@ -287,6 +378,11 @@ def correlate(x1, x2, mode="valid"):
 def convolve(x1, x2, mode="full"):
     """Discrete linear convolution of two 1-D tensors.
 
+    Args:
+        x1: first 1-D tensor.
+        x2: second 1-D tensor.
+        mode: ``"full"`` (every overlap), ``"same"`` (length of the longer input) or ``"valid"``.
+
     Example:
         >>> ops.convert_to_numpy(ops.convolve([1.0, 2.0], [1.0, 1.0]))
         array([1., 3., 2.], dtype=float32)
@@ -298,6 +394,12 @@ def convolve(x1, x2, mode="full"):
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """Integral of ``y`` along ``axis`` by the trapezoidal rule.
 
+    Args:
+        y: values to integrate.
+        x: sample points of ``y`` along ``axis``; None spaces them ``dx`` apart.
+        dx: spacing between samples when ``x`` is None.
+        axis: the axis to integrate along.
+
     Example:
         >>> float(ops.trapezoid(ops.convert_to_tensor([1.0, 2.0, 3.0])))
         4.0
@@ -308,6 +410,13 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 @symbolic
 def interp(x, xp, fp, left=None, right=None):
     """Piecewise-linear interpolation of the points ``(xp, fp)`` at ``x``.
+
+    Args:
+        x: points to evaluate at.
+        xp: 1-D increasing x-coordinates of the data points.
+        fp: 1-D y-coordinates of the data points, as many as ``xp``.
+        left: value for ``x < xp[0]``; None uses ``fp[0]``.
+        right: value for ``x > xp[-1]``; None uses ``fp[-1]``.
 
     Example:
         >>> ops.convert_to_numpy(ops.interp(ops.convert_to_tensor([0.5]), [0.0, 1.0], [0.0, 10.0]))
