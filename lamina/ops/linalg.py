@@ -31,6 +31,11 @@ def _check_square(fn_name, x):
 def cholesky(x, upper=False):
     """Cholesky factor of symmetric positive-definite matrices (lower, or upper when ``upper``).
 
+    Args:
+        x: tensor of shape ``(..., M, M)``.
+        upper: whether to return the upper factor ``U`` (``x = U^T U``) instead of the lower
+            one.
+
     Example:
         >>> ops.convert_to_numpy(ops.linalg.cholesky(ops.eye(2) * 4.0))
         array([[2., 0.],
@@ -44,6 +49,9 @@ def cholesky(x, upper=False):
 def det(x):
     """Determinants of square matrices.
 
+    Args:
+        x: tensor of shape ``(..., M, M)``.
+
     Example:
         >>> float(ops.linalg.det(ops.eye(3) * 2.0))
         8.0
@@ -56,6 +64,9 @@ def det(x):
 def slogdet(x):
     """``(sign, log|det|)`` of square matrices.
 
+    Args:
+        x: tensor of shape ``(..., M, M)``.
+
     Example:
         >>> sign, logabsdet = ops.linalg.slogdet(ops.eye(2) * 3.0)
     """
@@ -66,6 +77,9 @@ def slogdet(x):
 @symbolic
 def eig(x):
     """Eigenvalues and right eigenvectors of general square matrices (complex results).
+
+    Args:
+        x: tensor of shape ``(..., M, M)``.
 
     Example:
         >>> w, v = ops.linalg.eig(ops.eye(2))
@@ -78,6 +92,9 @@ def eig(x):
 def eigh(x):
     """Eigenvalues (ascending) and eigenvectors of symmetric matrices.
 
+    Args:
+        x: tensor of shape ``(..., M, M)`` of symmetric matrices.
+
     Example:
         >>> w, v = ops.linalg.eigh(ops.eye(2))
     """
@@ -88,6 +105,9 @@ def eigh(x):
 @symbolic
 def inv(x):
     """Inverses of square matrices.
+
+    Args:
+        x: tensor of shape ``(..., M, M)``.
 
     Example:
         >>> ops.convert_to_numpy(ops.linalg.inv(ops.eye(2) * 2.0))
@@ -101,6 +121,9 @@ def inv(x):
 @symbolic
 def lu_factor(x):
     """LU factorization with partial pivoting: ``(lu, pivots)``, pivots 0-based int32 (SciPy's layout).
+
+    Args:
+        x: tensor of shape ``(..., M, M)``.
 
     Example:
         >>> lu, pivots = ops.linalg.lu_factor(ops.eye(3))
@@ -132,6 +155,11 @@ def norm(x, ord=None, axis=None, keepdims=False):
 def qr(x, mode="reduced"):
     """QR decomposition: ``(q, r)`` with ``mode`` ``"reduced"`` or ``"complete"``.
 
+    Args:
+        x: tensor of shape ``(..., M, N)``.
+        mode: ``"reduced"`` (``q`` is ``(..., M, K)``, ``K = min(M, N)``) or ``"complete"``
+            (``q`` is ``(..., M, M)``).
+
     Example:
         >>> q, r = ops.linalg.qr(ops.ones((3, 2)))
     """
@@ -143,6 +171,10 @@ def qr(x, mode="reduced"):
 @symbolic
 def solve(a, b):
     """Solves ``a @ x = b`` for ``x``.
+
+    Args:
+        a: coefficient matrices of shape ``(..., M, M)``.
+        b: right-hand sides of shape ``(..., M)`` or ``(..., M, K)``.
 
     Example:
         >>> ops.convert_to_numpy(ops.linalg.solve(ops.eye(2) * 2.0, ops.ones((2,))))
@@ -156,6 +188,11 @@ def solve(a, b):
 def solve_triangular(a, b, lower=False):
     """Solves ``a @ x = b`` for triangular ``a`` (upper unless ``lower``).
 
+    Args:
+        a: triangular coefficient matrices of shape ``(..., M, M)``.
+        b: right-hand sides of shape ``(..., M)`` or ``(..., M, K)``.
+        lower: whether ``a`` is lower triangular (otherwise upper).
+
     Example:
         >>> ops.convert_to_numpy(ops.linalg.solve_triangular(ops.eye(2), ops.ones((2,)), lower=True))
         array([1., 1.], dtype=float32)
@@ -168,6 +205,11 @@ def solve_triangular(a, b, lower=False):
 def svd(x, full_matrices=True, compute_uv=True):
     """Singular value decomposition ``(u, s, vh)``; only ``s`` when not ``compute_uv``.
 
+    Args:
+        x: tensor of shape ``(..., M, N)``.
+        full_matrices: whether ``u`` and ``vh`` are square (otherwise reduced to ``min(M, N)``).
+        compute_uv: whether to return ``u`` and ``vh`` as well as ``s``.
+
     Example:
         >>> u, s, vh = ops.linalg.svd(ops.ones((3, 2)))
     """
@@ -177,6 +219,12 @@ def svd(x, full_matrices=True, compute_uv=True):
 @symbolic
 def lstsq(a, b, rcond=None):
     """Least-squares solution ``x`` minimizing ``|a @ x - b|``.
+
+    Args:
+        a: coefficient matrix of shape ``(M, N)``.
+        b: right-hand side of shape ``(M,)`` or ``(M, K)``.
+        rcond: singular values below ``rcond`` times the largest are treated as zero (None:
+            machine precision times ``max(M, N)``).
 
     Example:
         >>> ops.convert_to_numpy(ops.linalg.lstsq(ops.ones((3, 1)), ops.ones((3,))))
@@ -188,6 +236,10 @@ def lstsq(a, b, rcond=None):
 @symbolic
 def matrix_power(x, n):
     """``x`` multiplied by itself ``n`` times (``n`` < 0 inverts).
+
+    Args:
+        x: tensor of shape ``(..., M, M)``.
+        n: integer exponent.
 
     Example:
         >>> ops.convert_to_numpy(ops.linalg.matrix_power(ops.eye(2) * 2.0, 3))
@@ -202,6 +254,9 @@ def matrix_power(x, n):
 def pinv(x):
     """Moore-Penrose pseudo-inverse.
 
+    Args:
+        x: tensor of shape ``(..., M, N)``.
+
     Example:
         >>> ops.shape(ops.linalg.pinv(ops.ones((2, 3))))
         (3, 2)
@@ -212,6 +267,9 @@ def pinv(x):
 @symbolic
 def matrix_rank(x):
     """Rank of matrices (int32).
+
+    Args:
+        x: tensor of shape ``(..., M, N)``.
 
     Example:
         >>> int(ops.linalg.matrix_rank(ops.ones((3, 3))))
