@@ -85,9 +85,19 @@ def _collect(obj, prefix, out, seen):
             continue
         if _is_variable(value) or object_walk.is_saveable(value) or isinstance(value, (list, tuple, dict)):
             if not object_walk.is_metric(value):
-                _collect(value, _join(prefix, key), out, seen)
+                _collect(value, _join(prefix, _public_name(obj, key, value)), out, seen)
     for variable in obj._tracked()[1]:  # add_weight results not held in any attribute
         _collect(variable, _join(prefix, variable.name), out, seen)
+
+
+def _public_name(layer, key, value):
+    """A weight held privately behind a public property of its own name (``Dense._kernel``
+    behind ``Dense.kernel``, which adds LoRA) keeps the key it always had: ``kernel``."""
+    name = key[1:]
+    if (key.startswith("_") and _is_variable(value) and value.name == name and name not in vars(layer)
+            and isinstance(getattr(type(layer), name, None), property)):
+        return name
+    return key
 
 
 # -- files -----------------------------------------------------------------------------------
