@@ -17,7 +17,8 @@ def tensordot(x1, x2, axes=2):
     """Sums products over the given axes.
 
     Args:
-        x1, x2: tensors.
+        x1: first tensor.
+        x2: second tensor.
         axes: an int N (last N axes of x1 with the first N of x2) or a pair of axis lists.
 
     Example:
@@ -32,7 +33,8 @@ def inner(x1, x2):
     """Inner product over the last axes of ``x1`` and ``x2``.
 
     Args:
-        x1, x2: tensors whose last dimensions match.
+        x1: first tensor.
+        x2: second tensor; its last dimension matches that of ``x1``.
 
     Example:
         >>> float(ops.inner(ops.ones((3,)), ops.ones((3,))))
@@ -46,7 +48,8 @@ def outer(x1, x2):
     """Outer product of the flattened inputs.
 
     Args:
-        x1, x2: tensors (flattened first).
+        x1: first tensor (flattened first); indexes the rows.
+        x2: second tensor (flattened first); indexes the columns.
 
     Example:
         >>> ops.shape(ops.outer(ops.ones((3,)), ops.ones((2,))))
@@ -60,7 +63,8 @@ def vdot(x1, x2):
     """Dot product of the flattened inputs (conjugating ``x1`` when complex).
 
     Args:
-        x1, x2: tensors of the same size.
+        x1: first tensor (flattened; conjugated when complex).
+        x2: second tensor, with as many elements as ``x1``.
 
     Example:
         >>> float(ops.vdot(ops.ones((2, 2)), ops.ones((4,))))
@@ -74,7 +78,8 @@ def vecdot(x1, x2, axis=-1):
     """Vector dot product along ``axis``, broadcasting the other axes.
 
     Args:
-        x1, x2: tensors.
+        x1: first tensor.
+        x2: second tensor, broadcast against ``x1``.
         axis: the axis summed over.
 
     Example:
@@ -89,8 +94,11 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 3-vectors (or the z-component for 2-vectors).
 
     Args:
-        x1, x2: tensors of vectors.
-        axisa / axisb / axisc: the vector axes of x1, x2 and the result.
+        x1: tensor of 2- or 3-vectors.
+        x2: tensor of 2- or 3-vectors, broadcast against ``x1``.
+        axisa: the vector axis of ``x1``.
+        axisb: the vector axis of ``x2``.
+        axisc: the vector axis of the result.
         axis: overrides all three when given.
 
     Example:
@@ -105,7 +113,8 @@ def kron(x1, x2):
     """Kronecker product.
 
     Args:
-        x1, x2: tensors.
+        x1: first tensor.
+        x2: second tensor.
 
     Example:
         >>> ops.shape(ops.kron(ops.eye(2), ops.ones((2, 2))))
@@ -121,7 +130,8 @@ def trace(x, offset=0, axis1=0, axis2=1):
     Args:
         x: tensor of rank >= 2.
         offset: diagonal offset (positive: above the main diagonal).
-        axis1 / axis2: the two axes holding the matrices.
+        axis1: first axis of the matrices.
+        axis2: second axis of the matrices.
 
     Example:
         >>> float(ops.trace(ops.eye(3)))
