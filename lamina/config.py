@@ -20,7 +20,13 @@ def set_num_threads(intra_op, inter_op=None):
     environment); on torch it applies at once.
 
     Example:
-        >>> lamina.config.set_num_threads(2)
+        >>> lamina.config.set_num_threads(0)
+        Traceback (most recent call last):
+        ...
+        ValueError: set_num_threads: expected a positive thread count. Received: intra_op=0
+
+        A real call is not run here: on JAX it fails once the first computation has run
+        (``lamina.config.set_num_threads(2)`` at the top of a script works on both backends).
     """
     if int(intra_op) < 1:
         raise ValueError(f"set_num_threads: expected a positive thread count. Received: intra_op={intra_op!r}")

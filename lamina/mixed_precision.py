@@ -4,6 +4,10 @@ Under ``"mixed_float16"``, ``compile`` wraps the optimizer in a ``LossScaleOptim
 
 Example:
     >>> lamina.mixed_precision.set_global_policy("mixed_float16")
+    >>> layer = lamina.layers.Dense(2)
+    >>> layer.compute_dtype, layer.variable_dtype
+    ('float16', 'float32')
+    >>> lamina.mixed_precision.set_global_policy("float32")
 """
 
 from lamina.dtype_policies import DTypePolicy, dtype_policy, set_dtype_policy

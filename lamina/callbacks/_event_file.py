@@ -117,9 +117,13 @@ class EventFileWriter:
     """Appends scalar and histogram summaries to a new event file in ``log_dir``.
 
     Example:
-        >>> writer = EventFileWriter("logs/train")
+        >>> import os, tempfile
+        >>> log_dir = os.path.join(tempfile.mkdtemp(), "train")
+        >>> writer = EventFileWriter(log_dir)
         >>> writer.add_scalar("epoch_loss", 0.25, step=0)
         >>> writer.close()
+        >>> [name.startswith("events.out.tfevents.") for name in os.listdir(log_dir)]
+        [True]
     """
 
     _counter = 0

@@ -71,7 +71,7 @@ class Layer(_tracking.Trackable):
         ...         self.w = self.add_weight(shape=(input_shape[-1], self.units))
         ...     def call(self, inputs):
         ...         return lamina.ops.matmul(inputs, self.w)
-        >>> Linear(4)(lamina.ops.ones((2, 3))).shape
+        >>> lamina.ops.shape(Linear(4)(lamina.ops.ones((2, 3))))
         (2, 4)
     """
 

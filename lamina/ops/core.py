@@ -148,7 +148,10 @@ def value_and_grad(fn, variables, has_aux=False):
         has_aux: whether ``fn`` returns ``(loss, aux)``; the value is then ``(loss, aux)``.
 
     Example:
+        >>> v = lamina.Variable([1.0, 2.0])
         >>> loss, grads = ops.value_and_grad(lambda: ops.sum(v * v), [v])
+        >>> float(loss), ops.convert_to_numpy(grads[0]).tolist()
+        (5.0, [2.0, 4.0])
     """
     return backend.value_and_grad(fn, variables, has_aux=has_aux)
 

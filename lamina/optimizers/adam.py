@@ -16,8 +16,11 @@ class Adam(Optimizer):
         **kwargs: the base optimizer arguments (``weight_decay``, ``clipnorm``, ``use_ema``, ``name``...).
 
     Example:
-        >>> opt = lamina.optimizers.Adam(learning_rate=1e-3)
-        >>> model.compile(optimizer=opt, loss="mse")
+        >>> v = lamina.Variable([1.0, 2.0])
+        >>> opt = lamina.optimizers.Adam(learning_rate=0.1)
+        >>> _ = opt.apply_gradients([(ops.convert_to_tensor([0.5, -3.0]), v)])
+        >>> np.round(ops.convert_to_numpy(v), 3).tolist()
+        [0.9, 2.1]
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):

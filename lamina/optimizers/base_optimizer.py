@@ -239,7 +239,12 @@ class Optimizer:
         """Applies ``[(gradient, variable), ...]``; returns ``iterations``.
 
         Example:
-            >>> opt.apply_gradients(zip(grads, model.trainable_variables))
+            >>> v = lamina.Variable([1.0, 2.0])
+            >>> opt = lamina.optimizers.SGD(learning_rate=0.1)
+            >>> int(opt.apply_gradients([(ops.convert_to_tensor([1.0, -1.0]), v)]).numpy())
+            1
+            >>> np.round(ops.convert_to_numpy(v), 3).tolist()
+            [0.9, 2.1]
         """
         grads, variables = zip(*grads_and_vars)
         self.apply(list(grads), list(variables))

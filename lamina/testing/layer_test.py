@@ -95,8 +95,11 @@ def run_layer_test(layer_cls, init_kwargs, input_shape=None, input_dtype="float3
         AssertionError naming the layer and the failed check.
 
     Example:
-        >>> run_layer_test(lamina.layers.Conv2D, {"filters": 2, "kernel_size": 3}, input_shape=(2, 5, 5, 1),
-        ...                expected_output_shape=(2, 3, 3, 2), expected_num_trainable_weights=2)
+        >>> from lamina.testing import run_layer_test
+        >>> layer = run_layer_test(lamina.layers.Conv2D, {"filters": 2, "kernel_size": 3}, input_shape=(2, 5, 5, 1),
+        ...                        expected_output_shape=(2, 3, 3, 2), expected_num_trainable_weights=2)
+        >>> layer
+        <Conv2D name=conv2d, built=True>
     """
     import lamina
     from lamina.saving import object_registry

@@ -59,7 +59,10 @@ class Trainer:
                 ``LossScaleOptimizer`` (dynamic loss scaling against float16 underflow).
 
         Example:
+            >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
             >>> model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+            >>> model.compiled, type(model.optimizer).__name__
+            (True, 'Adam')
         """
         from lamina import metrics as metrics_module
         from lamina import optimizers
@@ -256,7 +259,12 @@ class Trainer:
         (``add_loss`` and weight regularizers).
 
         Example:
+            >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1, kernel_initializer="zeros")])
+            >>> model.compile(optimizer="sgd", loss="mse")
+            >>> x, y = np.ones((4, 3), "float32"), np.full((4, 1), 2.0, "float32")
             >>> loss = model.compute_loss(x, y, model(x), training=False)
+            >>> round(float(ops.convert_to_numpy(loss)), 4)
+            4.0
         """
         return self._compute_loss(y, y_pred, sample_weight)
 
@@ -415,7 +423,12 @@ class Trainer:
             validation_steps, validation_batch_size, validation_freq: validation controls.
 
         Example:
-            >>> history = model.fit(x, y, batch_size=64, epochs=2, validation_split=0.1)
+            >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(2, activation="softmax")])
+            >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+            >>> x, y = np.random.rand(40, 3).astype("float32"), np.random.randint(0, 2, 40)
+            >>> history = model.fit(x, y, batch_size=8, epochs=2, validation_split=0.1, verbose=0)
+            >>> len(history.history["loss"])
+            2
             >>> sorted(history.history)
             ['accuracy', 'loss', 'val_accuracy', 'val_loss']
         """
@@ -434,7 +447,12 @@ class Trainer:
         ``return_dict=True`` a dict.
 
         Example:
+            >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(2, activation="softmax")])
+            >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+            >>> x_test, y_test = np.random.rand(8, 3).astype("float32"), np.random.randint(0, 2, 8)
             >>> loss, acc = model.evaluate(x_test, y_test, verbose=0)
+            >>> model.metrics_names, 0.0 <= acc <= 1.0
+            (['loss', 'accuracy'], True)
         """
         unknown = set(kwargs) - {"use_multiprocessing", "workers", "max_queue_size"}
         if unknown:
@@ -447,6 +465,8 @@ class Trainer:
         """The model's outputs for ``x`` as NumPy arrays (concatenated over batches).
 
         Example:
+            >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(10)])
+            >>> x = np.ones((4, 3), "float32")
             >>> ops.shape(model.predict(x[:1], verbose=0))
             (1, 10)
         """

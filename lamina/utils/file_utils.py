@@ -42,7 +42,13 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
         force_download: download again even when cached.
 
     Example:
-        >>> path = lamina.utils.get_file("mnist.npz", origin="https://.../mnist.npz")
+        >>> import os, pathlib, tempfile
+        >>> source = pathlib.Path(tempfile.mkdtemp(), "data.txt")
+        >>> _ = source.write_text("hello")
+        >>> cache = tempfile.mkdtemp()
+        >>> path = lamina.utils.get_file("data.txt", origin=source.as_uri(), cache_dir=cache)
+        >>> os.path.relpath(path, cache), open(path).read()
+        ('datasets/data.txt', 'hello')
     """
     if origin is None:
         raise ValueError('get_file: please specify the "origin" argument (the URL of the file to download).')

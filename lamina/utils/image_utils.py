@@ -29,7 +29,11 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest", 
         keep_aspect_ratio: center-crop to the target aspect ratio before resizing.
 
     Example:
-        >>> img = lamina.utils.load_img("cat.jpg", target_size=(224, 224))
+        >>> import os, tempfile
+        >>> from PIL import Image
+        >>> path = os.path.join(tempfile.mkdtemp(), "cat.png")
+        >>> Image.new("RGB", (32, 16), (255, 0, 0)).save(path)
+        >>> img = lamina.utils.load_img(path, target_size=(224, 224))
         >>> ops.shape(lamina.utils.img_to_array(img))
         (224, 224, 3)
     """

@@ -59,9 +59,11 @@ class Progbar:
         stream: where to write (default ``sys.stdout``).
 
     Example:
+        >>> from lamina.utils.progbar import Progbar
         >>> bar = Progbar(10, verbose=1)
         >>> for i in range(10):
         ...     bar.update(i + 1, [("loss", 0.1 * i)])
+        10/10 ━━━━━━━━━━━━━━━━━━━━ ... - loss: 0.4500
     """
 
     def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None,

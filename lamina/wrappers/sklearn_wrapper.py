@@ -85,8 +85,18 @@ class SKLearnClassifier(ClassifierMixin, _SKLearnBase):
         fit_kwargs: keyword arguments for ``model.fit`` (epochs, batch_size, ...).
 
     Example:
-        >>> clf = SKLearnClassifier(create_model, fit_kwargs={"epochs": 5, "batch_size": 10})
-        >>> cross_val_score(clf, X, y, cv=StratifiedKFold(10, shuffle=True))
+        >>> from sklearn.model_selection import cross_val_score
+        >>> from lamina.wrappers import SKLearnClassifier
+        >>> def create_model():
+        ...     model = lamina.Sequential([lamina.Input((4,)), lamina.layers.Dense(2, activation="softmax")])
+        ...     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        ...     return model
+        >>> X = np.random.rand(40, 4).astype("float32")
+        >>> y = (X[:, 0] > 0.5).astype("int32")
+        >>> clf = SKLearnClassifier(create_model, fit_kwargs={"epochs": 2, "batch_size": 10, "verbose": 0})
+        >>> scores = cross_val_score(clf, X, y, cv=2)
+        >>> scores.shape, bool(np.all((scores >= 0) & (scores <= 1)))
+        ((2,), True)
     """
 
     def fit(self, X, y, **kwargs):

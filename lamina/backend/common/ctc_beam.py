@@ -4,10 +4,11 @@ Decoding is not differentiable, so it runs on the host; each backend moves its t
 to NumPy, calls :func:`beam_search` and wraps the result.
 
 Example:
-    >>> import numpy as np
+    >>> from lamina.backend.common.ctc_beam import beam_search
     >>> logits = np.log(np.array([[[0.1, 0.9], [0.8, 0.2]]], "float32"))
     >>> labels, scores = beam_search(logits, np.array([2]), beam_width=4, top_paths=1, mask_index=0)
-    >>> labels[0, 0].tolist()  # [1, -1]
+    >>> labels[0, 0].tolist()
+    [1, -1]
 """
 
 import math

@@ -28,8 +28,8 @@ class StatelessScope:
 
     Example:
         >>> v = lamina.Variable(1.0)
-        >>> with StatelessScope([(v, 5.0)]) as scope:
-        ...     v.assign(v + 1.0)
+        >>> with lamina.StatelessScope([(v, 5.0)]) as scope:
+        ...     _ = v.assign(v + 1.0)
         >>> float(scope.get_current_value(v)), float(v.numpy())
         (6.0, 1.0)
     """
@@ -92,8 +92,11 @@ class AutocastScope:
 
     Example:
         >>> v = lamina.Variable([1.0, 2.0])
-        >>> with AutocastScope("float16"):
-        ...     v.value.dtype  # float16
+        >>> with lamina.backend.AutocastScope("float16"):
+        ...     lamina.backend.standardize_dtype(v.value.dtype)
+        'float16'
+        >>> v.dtype
+        'float32'
     """
 
     def __init__(self, dtype):

@@ -281,9 +281,13 @@ class GradientTape:
     """Records operations for ``tape.gradient(target, sources)`` (torch only).
 
     Example:
+        >>> layer = lamina.layers.Dense(1, kernel_initializer="ones")
+        >>> x = ops.ones((2, 3))
         >>> with GradientTape() as tape:
         ...     loss = ops.sum(layer(x) ** 2)
         >>> grads = tape.gradient(loss, layer.trainable_weights)
+        >>> [ops.convert_to_numpy(g).ravel().tolist() for g in grads]
+        [[12.0, 12.0, 12.0], [12.0]]
     """
 
     def __init__(self, persistent=False, watch_accessed_variables=True):

@@ -58,8 +58,10 @@ class TextVectorization(_host.HostLayer):
     Example:
         >>> layer = lamina.layers.TextVectorization(output_sequence_length=4)
         >>> layer.adapt(["the cat sat", "the dog"])
+        >>> layer.get_vocabulary()
+        ['', '[UNK]', 'the', 'sat', 'dog', 'cat']
         >>> lamina.ops.convert_to_numpy(layer(["the dog sat down"])).tolist()
-        [[2, 4, 5, 1]]
+        [[2, 4, 3, 1]]
     """
 
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,

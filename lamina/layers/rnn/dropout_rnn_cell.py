@@ -12,7 +12,20 @@ class DropoutRNNCell:
     clears them afterwards. The same mask is used at every step, as in Keras.
 
     Example:
-        >>> class MyCell(Layer, DropoutRNNCell): ...   # sets dropout, recurrent_dropout, seed_generator
+        >>> from lamina.layers.rnn.dropout_rnn_cell import DropoutRNNCell
+        >>> class MyCell(lamina.layers.Layer, DropoutRNNCell):
+        ...     def __init__(self, dropout=0.5, recurrent_dropout=0.0, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
+        ...         self.seed_generator = lamina.random.SeedGenerator(1)
+        >>> cell = MyCell()
+        >>> mask = cell.get_dropout_mask(ops.ones((2, 4)))
+        >>> ops.shape(mask), cell.get_dropout_mask(ops.ones((2, 4))) is mask
+        ((2, 4), True)
+        >>> sorted(set(np.round(ops.convert_to_numpy(mask).ravel(), 1).tolist()) - {0.0, 2.0})
+        []
+        >>> cell.get_recurrent_dropout_mask(ops.ones((2, 4))) is None
+        True
     """
 
     def _make_dropout_mask(self, like, rate):
