@@ -5,13 +5,15 @@ import numpy as np
 
 import lamina
 from lamina import layers, ops
+from tests.conftest import keras_or_skip
 
 latent_dim = 16
 
 
-def _discriminator():
-    return lamina.Sequential([
-        lamina.Input(shape=(28, 28, 1)),
+def _discriminator(framework=lamina):
+    layers = framework.layers
+    return framework.Sequential([
+        framework.Input(shape=(28, 28, 1)),
         layers.Conv2D(8, (3, 3), strides=(2, 2), padding="same"),
         layers.LeakyReLU(negative_slope=0.2),
         layers.Conv2D(16, (3, 3), strides=(2, 2), padding="same"),
@@ -21,9 +23,10 @@ def _discriminator():
     ], name="discriminator")
 
 
-def _generator():
-    return lamina.Sequential([
-        lamina.Input(shape=(latent_dim,)),
+def _generator(framework=lamina):
+    layers = framework.layers
+    return framework.Sequential([
+        framework.Input(shape=(latent_dim,)),
         layers.Dense(7 * 7 * 8),
         layers.LeakyReLU(negative_slope=0.2),
         layers.Reshape((7, 7, 8)),
@@ -103,3 +106,60 @@ def test_s17_gan_trains_on_a_few_batches():
     assert int(gan.g_optimizer.iterations.numpy()) == 3
     sample = generator.predict(lamina.random.normal((1, latent_dim)), verbose=0)
     assert sample.reshape(28, 28, 1).shape == (28, 28, 1)
+
+
+def _keras_value_and_grad(keras, loss_fn, model, x):
+    """loss_fn(model(x)) and its gradients with respect to model.trainable_weights, in real Keras."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        def pure(trainable):
+            outputs, _ = model.stateless_call(trainable, [v.value for v in model.non_trainable_variables], x)
+            return loss_fn(outputs)
+
+        loss, grads = jax.value_and_grad(pure)([v.value for v in model.trainable_variables])
+        return float(loss), grads
+    model.zero_grad()
+    loss = loss_fn(model(x))
+    loss.backward()
+    return float(loss.detach().cpu()), [v.value.grad.clone() for v in model.trainable_variables]
+
+
+def test_s17_gan_step_equals_the_same_step_in_keras():
+    keras = keras_or_skip()
+    real = np.random.default_rng(1).random((16, 28, 28, 1)).astype("float32")
+    discriminator, generator = _discriminator(), _generator()
+    twin_d, twin_g = _discriminator(keras), _generator(keras)
+    twin_d.set_weights(discriminator.get_weights())
+    twin_g.set_weights(generator.get_weights())
+    gan = GAN(discriminator=discriminator, generator=generator, latent_dim=latent_dim)
+    gan.compile(d_optimizer=lamina.optimizers.Adam(learning_rate=0.0003),
+                g_optimizer=lamina.optimizers.Adam(learning_rate=0.0003),
+                loss_fn=lamina.losses.BinaryCrossentropy(from_logits=True))
+    history = gan.fit(real, epochs=1, batch_size=16, shuffle=False, verbose=0).history
+
+    # The step's random draws, replayed from a fresh generator with the GAN's seed.
+    seed = lamina.random.SeedGenerator(1337)
+    z_d = ops.convert_to_numpy(lamina.random.normal((16, latent_dim), seed=seed))
+    noise = ops.convert_to_numpy(lamina.random.uniform((32, 1), seed=seed))
+    z_g = ops.convert_to_numpy(lamina.random.normal((16, latent_dim), seed=seed))
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    d_opt, g_opt = keras.optimizers.Adam(learning_rate=0.0003), keras.optimizers.Adam(learning_rate=0.0003)
+
+    # Discriminator step: fakes labelled 1, reals 0, plus label noise.
+    combined = np.concatenate([keras.ops.convert_to_numpy(twin_g(z_d)), real], axis=0)
+    labels = np.concatenate([np.ones((16, 1)), np.zeros((16, 1))]).astype("float32") + 0.05 * noise
+    d_loss, grads = _keras_value_and_grad(keras, lambda out: bce(labels, out), twin_d, combined)
+    d_opt.apply_gradients(zip(grads, twin_d.trainable_variables))
+    logits = keras.ops.convert_to_numpy(twin_d(combined))
+    # Generator step through the updated discriminator: fakes labelled 0 ("real").
+    full = keras.Sequential([twin_g, twin_d])
+    g_loss, grads = _keras_value_and_grad(keras, lambda out: bce(np.zeros((16, 1), "float32"), out), full, z_g)
+    g_opt.apply_gradients(zip(grads, twin_g.trainable_variables))
+
+    np.testing.assert_allclose(history["d_loss"][0], d_loss, rtol=1e-4)
+    np.testing.assert_allclose(history["g_loss"][0], g_loss, rtol=1e-4)
+    for ours, theirs in zip(discriminator.get_weights() + generator.get_weights(),
+                            twin_d.get_weights() + twin_g.get_weights()):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(ops.convert_to_numpy(discriminator(combined)), logits, rtol=1e-4, atol=1e-5)
