@@ -4,6 +4,7 @@ import numpy as np
 
 import lamina
 from lamina import layers
+from tests.conftest import keras_or_skip
 
 keras = lamina
 preprocessing = lamina.layers
@@ -71,30 +72,46 @@ def test_preprocessing_inside_an_inference_model():
     np.testing.assert_allclose(_np(inference_model(raw)), _np(training_model(preprocessing_layer(raw))), rtol=1e-6)
 
 
-def test_data_augmentation_model():
-    data_augmentation = keras.Sequential([
+def _augmented_convnet(framework, classes=10):
+    preprocessing = framework.layers
+    data_augmentation = framework.Sequential([
         preprocessing.RandomFlip("horizontal"),
         preprocessing.RandomRotation(0.1),
         preprocessing.RandomZoom(0.1),
         preprocessing.Resizing(32, 32),
     ])
-    input_shape = (28, 28, 1)
-    classes = 10
-    inputs = keras.Input(shape=input_shape)
+    inputs = framework.Input(shape=(28, 28, 1))
     x = data_augmentation(inputs)
     x = preprocessing.Rescaling(1.0 / 255)(x)
     # A small convnet stands in for applications.ResNet50(weights=None, ...) to keep the test fast.
-    x = layers.Conv2D(4, 3, strides=2, activation="relu")(x)
-    x = layers.GlobalAveragePooling2D()(x)
-    outputs = layers.Dense(classes, activation="softmax")(x)
-    model = keras.Model(inputs, outputs)
+    x = preprocessing.Conv2D(4, 3, strides=2, activation="relu")(x)
+    x = preprocessing.GlobalAveragePooling2D()(x)
+    outputs = preprocessing.Dense(classes, activation="softmax")(x)
+    return framework.Model(inputs, outputs), data_augmentation
+
+
+def test_data_augmentation_model():
+    keras_module = keras_or_skip()
+    model, data_augmentation = _augmented_convnet(keras)
+    classes = 10
     rng = np.random.default_rng(0)
     x_train = rng.integers(0, 256, (64, 28, 28)).astype("float32").reshape(-1, 28, 28, 1)
     y_train = rng.integers(0, classes, 64)
     model.compile(optimizer=keras.optimizers.Adam(), loss=keras.losses.SparseCategoricalCrossentropy(),
                   metrics=["accuracy"])
     history = model.fit(x_train, y_train, batch_size=16, epochs=1, validation_split=0.1, verbose=0)
-    assert np.isfinite(history.history["loss"][0]) and "val_loss" in history.history
+    assert np.isfinite(history.history["loss"][0])
+    # Validation runs in inference mode on the last 10% (int(64 * 0.9) = 57 onwards) with the trained weights.
+    x_val, y_val = x_train[57:], y_train[57:]
+    probs = _np(model.predict(x_val, verbose=0))
+    np.testing.assert_allclose(history.history["val_loss"][0], -np.log(probs[np.arange(7), y_val]).mean(), rtol=1e-5)
+    np.testing.assert_allclose(history.history["val_accuracy"][0], np.mean(probs.argmax(-1) == y_val), rtol=1e-6)
+    # Inference (augmentation off, only Resizing) equals real Keras's model with the same weights.
+    twin, _ = _augmented_convnet(keras_module)
+    twin.set_weights(model.get_weights())
+    np.testing.assert_allclose(_np(model(x_train[:4], training=False)),
+                               keras_module.ops.convert_to_numpy(twin(x_train[:4], training=False)),
+                               rtol=1e-5, atol=1e-6)
     # Augmentation is active only in training: inference is deterministic.
     np.testing.assert_allclose(_np(model(x_train[:4])), _np(model(x_train[:4])), rtol=1e-6)
     assert not np.allclose(_np(data_augmentation(x_train[:4], training=True)),
@@ -143,7 +160,18 @@ def test_text_vectorization_embedding_lstm_model():
     model = keras.Model(inputs, outputs)
     test_data = np.array(["The Brain is deeper than the sea"])
     test_output = _np(model(test_data))
-    assert test_output.shape == (1, 1) and np.isfinite(test_output).all()
+    # "deeper" and "sea" are out of the vocabulary: index 1.
+    ids = _np(text_vectorizer(test_data))
+    expected_ids = [vocab.index(t) if t in vocab else 1 for t in "the brain is deeper than the sea".split()]
+    assert ids.tolist() == [expected_ids] and expected_ids[3] == expected_ids[6] == 1
+    # The embedding and LSTM equal real Keras's with the same weights on those ids.
+    real = keras_or_skip()
+    twin = real.Sequential([real.Input((None,), dtype="int32"), real.layers.Embedding(len(vocab), 64),
+                            real.layers.LSTM(1)])
+    twin.set_weights(model.get_weights())
+    assert test_output.shape == (1, 1)
+    np.testing.assert_allclose(test_output, real.ops.convert_to_numpy(twin(ids.astype("int32"))),
+                               rtol=1e-5, atol=1e-6)
 
 
 def test_tf_idf_bigrams_with_dense_model():
