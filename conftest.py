@@ -21,6 +21,7 @@ def _doctest_namespace(request, doctest_namespace):
         return
     doctest_namespace.update(lamina=lamina, keras=lamina, np=np, ops=lamina.ops, layers=lamina.layers)
     lamina.utils.clear_session(free_memory=False)
-    lamina.mixed_precision.set_global_policy(None)  # an example that sets a policy must not leak it
+    lamina.mixed_precision.set_global_policy(None)  # a policy set by an example must not leak
     np.random.seed(0)
     yield
+    lamina.mixed_precision.set_global_policy(None)  # ...into the next example or test

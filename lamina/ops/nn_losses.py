@@ -322,9 +322,9 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
     Example:
         >>> x = np.array([[1.0, 2.0, 3.0]], "float32")
-        >>> y = ops.batch_normalization(x, ops.zeros((3,)), ops.ones((3,)), axis=-1, epsilon=0.0)
+        >>> y = ops.batch_normalization(x, ops.ones((3,)), ops.full((3,), 4.0), axis=-1, epsilon=0.0)
         >>> ops.convert_to_numpy(y).tolist()
-        [[1.0, 2.0, 3.0]]
+        [[0.0, 0.5, 1.0]]
     """
     x = _float(x)
     ndim = len(x.shape)
