@@ -12,6 +12,8 @@ import lamina
 from lamina.backend.common.config import VALID_BACKENDS, backend
 
 collect_ignore = [f"lamina/backend/{name}" for name in VALID_BACKENDS if name != backend()]
+# The fixture generators are scripts (some need TensorFlow), not tests; --doctest-modules would import them.
+collect_ignore.append("tests/fixtures")
 
 
 @pytest.fixture(autouse=True)
