@@ -4,6 +4,7 @@ import numpy as np
 
 import lamina as keras
 from lamina import layers, ops
+from tests.conftest import keras_or_skip
 
 
 class CustomEmbedding(keras.layers.Layer):
@@ -66,6 +67,21 @@ def test_mask_propagates_through_supports_masking_layer_into_lstm():
     # the padded steps change nothing: the first row equals the run over its 3 real steps
     short = keras.Model(inputs, outputs)(ids[:1, :3])
     np.testing.assert_allclose(out[0], ops.convert_to_numpy(short)[0], rtol=1e-5, atol=1e-6)
+    # On concrete ids the mask that reaches the LSTM is ids != 0.
+    embedding, activation = model.layers[1], model.layers[2]
+    mask = activation.compute_mask(embedding(ids), embedding.compute_mask(ids))
+    np.testing.assert_array_equal(ops.convert_to_numpy(mask), ids != 0)
+    # Real Keras (Embedding(mask_zero) -> relu -> LSTM) with the same weights gives the same outputs,
+    # and the LSTM really reads the mask: without it the padded row comes out different.
+    real = keras_or_skip()
+    twin = real.Sequential([real.Input((None,), dtype="int32"),
+                            real.layers.Embedding(input_dim=5000, output_dim=16, mask_zero=True),
+                            real.layers.Activation("relu"), real.layers.LSTM(32)])
+    twin.set_weights(model.get_weights())
+    np.testing.assert_allclose(out, real.ops.convert_to_numpy(twin(ids)), rtol=1e-5, atol=1e-6)
+    unmasked = ops.convert_to_numpy(lstm(activation(embedding(ids)), mask=np.ones_like(ids, bool)))
+    assert not np.allclose(unmasked[0], out[0], atol=1e-4)
+    np.testing.assert_allclose(unmasked[1], out[1], rtol=1e-5, atol=1e-6)
 
 
 def test_temporal_softmax_reads_the_mask():
