@@ -88,6 +88,23 @@ def test_masks_merged_like_keras():
     np.testing.assert_array_equal(_np(cat_layer.compute_mask([x1, x2], [ea, eb])),
                                   [[True, True, False, False, True, False, True, False]])
     assert added._keras_mask is not None and tuple(added._keras_mask.shape) == (None, 4)
+    # Downstream, a mask-aware pooling averages only the steps the concatenated mask keeps.
+    model = lamina.Model([inp1, inp2], layers.GlobalAveragePooling1D()(concat))
+    pooled = _np(model([a, b]))
+    w1, w2 = (_np(layer.embeddings) for layer in (e1._keras_history[0], e2._keras_history[0]))
+    stacked = np.concatenate([w1[a[0]], w2[b[0]]])
+    kept = np.concatenate([a[0] != 0, b[0] != 0])
+    np.testing.assert_allclose(pooled[0], stacked[kept].mean(0), rtol=1e-6)
+    assert not np.allclose(pooled[0], stacked.mean(0))
+    # Real Keras, with the same embedding weights, concatenates and pools the same way.
+    keras = pytest.importorskip("keras")
+    k1, k2 = keras.Input((4,), dtype="int32"), keras.Input((4,), dtype="int32")
+    k_e1, k_e2 = keras.layers.Embedding(5, 2, mask_zero=True), keras.layers.Embedding(5, 2, mask_zero=True)
+    twin = keras.Model([k1, k2], keras.layers.GlobalAveragePooling1D()(
+        keras.layers.Concatenate(axis=1)([k_e1(k1), k_e2(k2)])))
+    k_e1.set_weights([w1])
+    k_e2.set_weights([w2])
+    np.testing.assert_allclose(pooled, keras.ops.convert_to_numpy(twin([a, b])), rtol=1e-6)
 
 
 @pytest.mark.parametrize("name,kwargs,shapes", [
