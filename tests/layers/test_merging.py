@@ -83,7 +83,9 @@ def test_masks_merged_like_keras():
     b = np.array([[1, 0, 3, 0]], "int32")
     add_layer, cat_layer = added._keras_history[0], concat._keras_history[0]
     ea, eb = backend.convert_to_tensor(a != 0), backend.convert_to_tensor(b != 0)
-    np.testing.assert_array_equal(_np(add_layer.compute_mask(None, [ea, eb])), [[True, False, False, False]])
+    # Keras 3 keeps a step that any input keeps (OR); Keras 2 kept only common steps.
+    np.testing.assert_array_equal(_np(add_layer.compute_mask(None, [ea, eb])), [[True, True, True, False]])
+    assert add_layer.compute_mask(None, [ea, None]) is None
     x1, x2 = backend.convert_to_tensor(_x(1, 4, 2)), backend.convert_to_tensor(_x(1, 4, 2))
     np.testing.assert_array_equal(_np(cat_layer.compute_mask([x1, x2], [ea, eb])),
                                   [[True, True, False, False, True, False, True, False]])
@@ -105,6 +107,32 @@ def test_masks_merged_like_keras():
     k_e1.set_weights([w1])
     k_e2.set_weights([w2])
     np.testing.assert_allclose(pooled, keras.ops.convert_to_numpy(twin([a, b])), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["Add", "Subtract", "Average", "Maximum", "Minimum", "Multiply"])
+def test_masked_merges_and_their_masks_match_keras(name):
+    """Embeddings with padding merged, then a mask-aware pooling: the values (Maximum and
+    Minimum merge only kept steps, Multiply counts masked steps as 1) and the OR of the masks
+    must match Keras 3's."""
+    keras = pytest.importorskip("keras")
+    a = np.array([[1, 2, 0, 0], [3, 0, 4, 1]], "int32")
+    b = np.array([[1, 0, 3, 0], [0, 2, 2, 0]], "int32")
+    rng = np.random.default_rng(0)
+    w1, w2 = rng.normal(size=(5, 2)).astype("float32"), rng.normal(size=(5, 2)).astype("float32")
+
+    def build(lib):
+        i1, i2 = lib.Input((4,), dtype="int32"), lib.Input((4,), dtype="int32")
+        e1, e2 = lib.layers.Embedding(5, 2, mask_zero=True), lib.layers.Embedding(5, 2, mask_zero=True)
+        merged = getattr(lib.layers, name)()([e1(i1), e2(i2)])
+        model = lib.Model([i1, i2], [merged, lib.layers.GlobalAveragePooling1D()(merged)])
+        e1.set_weights([w1])
+        e2.set_weights([w2])
+        return model
+
+    ours = [lamina.ops.convert_to_numpy(t) for t in build(lamina)([a, b])]
+    theirs = [keras.ops.convert_to_numpy(t) for t in build(keras)([a, b])]
+    for got, want in zip(ours, theirs):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize("name,kwargs,shapes", [

@@ -25,8 +25,11 @@ def broadcast_shapes(layer, shape1, shape2):
 class Merge(Layer):
     """Element-wise merge of 2 or more inputs, broadcasting like NumPy.
 
-    Inputs of lower rank are expanded at axis 1 until the ranks agree, as Keras does. The
-    output mask is the logical AND of the input masks. Subclasses implement ``_merge(inputs)``.
+    Inputs of lower rank are expanded at axis 1 until the ranks agree, as Keras does. When
+    every input has a mask, the output mask keeps a step that any input keeps (OR), as in
+    Keras 3; otherwise there is none. Subclasses implement ``_merge(inputs)``; those without
+    an identity value (``Maximum``, ``Minimum``, ``Multiply``) also ``_merge_masked(inputs,
+    masks)``, which merges only the values their inputs' masks keep.
     """
 
     supports_masking = True
@@ -57,7 +60,7 @@ class Merge(Layer):
         self._reshape_required = len({len(s) for s in input_shape}) > 1
         self.built = True
 
-    def call(self, inputs):
+    def call(self, inputs, mask=None):
         if self._reshape_required:
             max_ndim = max(len(x.shape) for x in inputs)
             aligned = []
@@ -66,7 +69,13 @@ class Merge(Layer):
                     x = ops.expand_dims(x, 1)
                 aligned.append(x)
             inputs = aligned
+        masks = list(mask) if isinstance(mask, (list, tuple)) else [None] * len(inputs)
+        if any(m is not None for m in masks) and type(self)._merge_masked is not Merge._merge_masked:
+            return self._merge_masked(list(inputs), masks)
         return self._merge(list(inputs))
+
+    def _merge_masked(self, inputs, masks):
+        return self._merge(inputs)
 
     def compute_output_shape(self, input_shape):
         self._check_inputs(input_shape)
@@ -88,10 +97,29 @@ class Merge(Layer):
             return None
         if not isinstance(previous_mask, (list, tuple)):
             raise ValueError(f"{type(self).__name__} layer '{self.name}': `mask` should be a list. Received: {previous_mask}")
-        masks = [m for m in previous_mask if m is not None]
-        if not masks:
+        if any(m is None for m in previous_mask):
             return None
-        out = ops.cast(masks[0], "bool")
-        for m in masks[1:]:
-            out = ops.logical_and(out, ops.cast(m, "bool"))
+        out = ops.cast(previous_mask[0], "bool")
+        for m in previous_mask[1:]:
+            out = ops.logical_or(out, ops.cast(m, "bool"))
         return out
+
+
+def step_masks(inputs, masks):
+    """Each input's mask (one flag per step) broadcast to the input's shape; None stays None."""
+    return [None if m is None else ops.broadcast_to(ops.expand_dims(ops.cast(m, "bool"), -1), ops.shape(x))
+            for x, m in zip(inputs, masks)]
+
+
+def merge_masked(op, inputs, masks):
+    """``op`` folded over ``inputs``, where a step one side masks takes the other side's value
+    (so a masked zero never wins a maximum or a minimum)."""
+    out, out_mask = inputs[0], masks[0]
+    for x, m in zip(inputs[1:], masks[1:]):
+        if m is not None:
+            x = ops.where(m, x, out)
+        if out_mask is not None:
+            out = ops.where(out_mask, out, x)
+        out_mask = None if m is None or out_mask is None else ops.logical_or(out_mask, m)
+        out = op(out, x)
+    return out

@@ -2,7 +2,7 @@
 
 from lamina import ops
 from lamina.layers.layer import Layer
-from lamina.layers.merging.base_merge import Merge
+from lamina.layers.merging.base_merge import Merge, merge_masked, step_masks
 
 
 class Add(Merge):
@@ -45,6 +45,18 @@ class Multiply(Merge):
                [1., 1., 1.]], dtype=float32)
     """
 
+    def _merge_masked(self, inputs, masks):
+        masks = step_masks(inputs, masks)
+        # Masked steps count as 1; a step every input masks comes out 0 (Keras 3's rule).
+        inputs = [x if m is None else ops.where(m, x, ops.ones_like(x)) for x, m in zip(inputs, masks)]
+        out = self._merge(inputs)
+        if all(m is not None for m in masks):
+            kept = masks[0]
+            for m in masks[1:]:
+                kept = ops.logical_or(kept, m)
+            out = ops.where(kept, out, ops.zeros_like(out))
+        return out
+
     def _merge(self, inputs):
         out = inputs[0]
         for x in inputs[1:]:
@@ -77,6 +89,9 @@ class Maximum(Merge):
                [1., 1., 1.]], dtype=float32)
     """
 
+    def _merge_masked(self, inputs, masks):
+        return merge_masked(ops.maximum, inputs, step_masks(inputs, masks))
+
     def _merge(self, inputs):
         out = inputs[0]
         for x in inputs[1:]:
@@ -92,6 +107,9 @@ class Minimum(Merge):
         array([[0., 0., 0.],
                [0., 0., 0.]], dtype=float32)
     """
+
+    def _merge_masked(self, inputs, masks):
+        return merge_masked(ops.minimum, inputs, step_masks(inputs, masks))
 
     def _merge(self, inputs):
         out = inputs[0]
