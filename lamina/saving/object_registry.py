@@ -151,6 +151,10 @@ def get_registered_object(name, custom_objects=None, module_objects=None):
 
 
 def import_quiet(name):
+    """One of lamina's own modules (from the fixed tables above), or None if it cannot load.
+    Never called with a name read from a file."""
+    if not name.startswith("lamina."):
+        raise ValueError(f"import_quiet imports lamina's own modules only. Received: {name!r}")
     try:
         return importlib.import_module(name)
     except ImportError:
@@ -202,20 +206,6 @@ def builtin_function(name):
 def _defined_in_lamina(fn):
     module = str(getattr(fn, "__module__", None) or "")
     return any(module == m or module.startswith(m + ".") for m in FUNCTION_MODULES)
-
-
-def builtin_objects():
-    """Every public lamina class by class name (kept for callers that want the table)."""
-    cache = {}
-    for module_name in PUBLIC_MODULES:
-        module = import_quiet(module_name)
-        if module is None:
-            continue
-        for key, value in vars(module).items():
-            if isinstance(value, type) and not key.startswith("_"):
-                cache.setdefault(key, value)
-    cache.update(_model_classes())
-    return cache
 
 
 def public_module_of(cls):

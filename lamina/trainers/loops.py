@@ -1,231 +1,27 @@
 """The one fit / evaluate / predict loop. A backend supplies only its step executor, whose
-contract (capabilities and methods) is ``backend/common/step_executor.py``."""
-
-import weakref
+contract (capabilities and methods) is ``backend/common/step_executor.py``; how the loop
+builds and feeds it is ``pipeline.py``."""
 
 import numpy as np
 
 from lamina import backend
 from lamina.backend import tree
 from lamina.models import host_split
-from lamina.trainers import row_padding
 from lamina.trainers import state as state_lib
 from lamina.trainers import state_steps
 from lamina.trainers import step_key
 from lamina.trainers.data_adapters import get_data_adapter, train_validation_split, unpack_x_y_sample_weight
 from lamina.trainers.data_adapters.data_utils import drop_unused_input_keys
 from lamina.trainers.epoch_iterator import EpochIterator
-from lamina.trainers.steps_policy import StepsPolicy
-
-
-# -- executors -------------------------------------------------------------------------
-def _executor_class():
-    """The backend's executor class (``backend.step`` loads with the backend's first use)."""
-    return backend.step.StepExecutor
-
-
-# Per-adapter facts the loop keeps while an adapter lives (one fit): the device-resident
-# copy of its arrays, and the model it was built for.
-_RESIDENT = weakref.WeakKeyDictionary()
-_BUILT_FOR = weakref.WeakKeyDictionary()
-
-
-def _use_jit(model):
-    if model.run_eagerly:
-        return False
-    if model.jit_compile == "auto":
-        return _executor_class().compiles_by_default
-    return bool(model.jit_compile)
-
-
-def make_executor(model, mode, row_mask=False):
-    """The backend executor running ``model``'s ``mode`` step (train / test / predict).
-    ``row_mask``: the step takes ``(data, row_mask)`` (batches padded to full size)."""
-    if row_mask:
-        step_fn = row_padding.masked_step(model, mode)
-    else:
-        step_fn = state_steps.stateful_step(model, mode, _executor_class())
-    jit = _use_jit(model)
-    key = step_key.structure_key(model, mode) if jit else None
-    if key is not None and row_mask:
-        key = (key, "row_mask")
-    cache_name = mode + ("/row_mask" if row_mask else "")
-    _guard_optimizer_builds(model)
-    return _executor_class()(step_fn, lambda: state_lib.collect_state(model), cache_key=key,
-                       local_cache=model._step_cache.setdefault(cache_name, {}), jit=jit,
-                       collect="stack" if mode == "predict" else "last", row_mask=row_mask,
-                       training=mode == "train")
-
-
-def _guard_optimizer_builds(model):
-    """Makes optimizers that build lazily (inside a custom ``train_step``) create their slots
-    with concrete values even when the first step is being traced."""
-    for optimizer in state_lib.find_optimizers(model):
-        if getattr(optimizer, "built", False) or "build" in vars(optimizer):
-            continue
-        original = optimizer.build
-
-        def build(var_list, _original=original):
-            with _executor_class().eager_creation():
-                return _original(var_list)
-
-        optimizer.build = build
-
-
-_RESIDENT_LIMIT_BYTES = 1 << 30
-
-
-class _IndexedRunner:
-    """Runs steps on rows of arrays kept on the device (no per-batch host copies). Like an
-    executor, a runner declares ``fuses_steps`` and has ``run(n, unit, stacked)``, which is
-    all that ``StepsPolicy`` uses."""
-
-    fuses_steps = True
-
-    def __init__(self, executor, resident):
-        self.executor = executor
-        self.resident = resident
-
-    def run(self, n, idx, stacked):
-        return self.executor.run_indexed(n, idx, stacked, self.resident)
-
-
-class _LoopRunner(_IndexedRunner):
-    """Runs ``(rows, valid)`` units: several steps through one compiled loop (any count up
-    to the policy's ``max_k``, one program), or a single step through a loop-free program while the
-    policy times it or has found it faster. A partial batch that is not padded runs alone."""
-
-    def __init__(self, executor, resident):
-        super().__init__(executor, resident)
-        self.policy = None
-
-    def run(self, n, unit, stacked):
-        convert = self.executor.convert_batch
-        if not stacked:
-            return self.executor.run_indexed(n, convert(unit), False, self.resident)
-        rows, valid = unit
-        if n == 1 and not self.policy.loop_active:
-            return self.executor.run_rows(convert(rows[0]), convert(valid[0]), self.resident)
-        rows, valid = convert(_pad_unit(unit, self.policy.max_k))
-        return self.executor.run_loop(n, rows, valid, self.resident)
-
-
-def _is_array_adapter(adapter):
-    from lamina.trainers.data_adapters.array_adapter import ArrayDataAdapter
-
-    return isinstance(adapter, ArrayDataAdapter)
-
-
-def _can_keep_resident(model, adapter, jit):
-    """Whether the adapter's arrays can live on the device, batches gathered there."""
-    if not (jit and _is_array_adapter(adapter)
-            and _executor_class().keeps_rows_on_device
-            and not host_split.has_host_layers(model)):
-        return False
-    return sum(a.nbytes for a in tree.flatten(adapter.arrays()) if a is not None) <= _RESIDENT_LIMIT_BYTES
-
-
-def _pipeline(model, adapter, mode, steps, policy_args):
-    """The executor, StepsPolicy and EpochIterator for ``adapter``: array data goes to the
-    device once and batches are gathered there when the executor supports it; training and
-    evaluation then run any number of steps through one compiled loop, with a partial last
-    batch padded to full size where the model's rows are independent."""
-    jit = _use_jit(model)
-    resident_ok = _can_keep_resident(model, adapter, jit)
-    loop = resident_ok and mode != "predict"
-    pad = loop and row_padding.can_pad(model, mode)
-    executor = make_executor(model, mode, row_mask=pad)
-    if not resident_ok:
-        policy = StepsPolicy(model.steps_per_execution, executor, **policy_args)
-        # Slicing in-memory arrays for an eager step is cheaper than handing batches over
-        # from a thread; datasets and generators (and compiled steps) keep the thread.
-        inline = _is_array_adapter(adapter) and executor.prefers_inline_batches
-        return executor, policy, EpochIterator(adapter, steps, policy.get_k, _prepare_fn(model, executor),
-                                               prefetch=0 if inline else 2)
-    resident = _RESIDENT.get(adapter)
-    if resident is None:  # validation data is moved once per fit, not every epoch
-        resident = _RESIDENT[adapter] = executor.make_resident(adapter.arrays())
-    if not loop:
-        runner = _IndexedRunner(executor, resident)
-        policy = StepsPolicy(model.steps_per_execution, runner, **policy_args)
-        prepare = lambda n, idx, stacked: executor.convert_batch(idx)  # noqa: E731
-        return executor, policy, EpochIterator(adapter, steps, policy.get_k, prepare, indexed=True, prefetch=0)
-    runner = _LoopRunner(executor, resident)
-    policy = runner.policy = StepsPolicy(model.steps_per_execution, runner, loop=True, **policy_args)
-    iterator = EpochIterator(adapter, steps, policy.get_k, None, indexed="loop", pad_rows=pad, prefetch=0)
-    return executor, policy, iterator
-
-
-def _pad_unit(unit, size):
-    rows, valid = unit
-    n = rows.shape[0]
-    if n < size:
-        rows = np.concatenate([rows, np.zeros((size - n, rows.shape[1]), rows.dtype)])
-        valid = np.concatenate([valid, np.zeros(size - n, valid.dtype)])
-    return rows, valid
-
-
-def _prepare_fn(model, executor):
-    has_host = host_split.has_host_layers(model)
-
-    def prepare(n, data, stacked):
-        if has_host:
-            x, y, sw = unpack_x_y_sample_weight(data)
-            x = host_split.prepare_batch(model, x)
-            data = (x,) if y is None and sw is None else ((x, y) if sw is None else (x, y, sw))
-        return executor.convert(n, data, stacked)
-
-    return prepare
-
-
-def _first_batch(adapter):
-    for _, data, _ in adapter.iter_units(lambda: 1, 1):
-        return data
-    return None
-
-
-def symbolic_build(model, adapter, mode):
-    """Builds the model, the compiled metrics and the optimizer before the first step, so
-    compiled steps create no variables (and can be shared between models)."""
-    if _BUILT_FOR.get(adapter) is model:
-        return
-    _BUILT_FOR[adapter] = model
-    first = adapter.peek() if hasattr(adapter, "peek") else _first_batch(adapter)
-    if first is None:
-        return
-    x, y, _ = unpack_x_y_sample_weight(first)
-    try:
-        if host_split.has_host_layers(model):
-            x = host_split.prepare_batch(model, x)
-        spec = tree.map_structure(lambda a: None if a is None else backend.KerasTensor(
-            (None,) + tuple(np.shape(a))[1:], dtype=backend.standardize_dtype(np.asarray(a).dtype)), x)
-        y_pred = model.compute_output_spec(spec) if model.built else model(spec)
-        if mode in ("train", "test") and y is not None:
-            if model._compile_loss is not None:
-                model._build_output_trackers(y_pred)
-            model._build_compiled_metrics(y, y_pred)
-    except Exception as e:  # the first traced step builds whatever is missing
-        import os
-        if os.environ.get("LAMINA_DEBUG_BUILD"):
-            raise e
-    if mode == "train" and model.optimizer is not None and hasattr(model.optimizer, "build"):
-        if not getattr(model.optimizer, "built", False) and model.trainable_variables:
-            model.optimizer.build(model.trainable_variables)
-
-
-class _StepLogsSwitch:
-    """Eager default steps skip building a logs dict every step when nothing reads it (the
-    loop reads the metrics once at the end); compiled steps build them for free, and an
-    overridden step (which may use what ``super().train_step`` returns) always gets them."""
-
-    def __init__(self, model, batch_hooks, mode):
-        self.model = model
-        self.previous = getattr(model, "_step_logs", True)
-        custom = row_padding.overridden(model, mode + "_step")
-        model._step_logs = bool(batch_hooks) or _executor_class().logs_are_free or custom
-
-    def close(self):
-        self.model._step_logs = self.previous
+from lamina.trainers.pipeline import (
+    StepLogsSwitch,
+    executor_class,
+    make_executor,
+    make_pipeline,
+    prepare_fn,
+    symbolic_build,
+    use_jit,
+)
 
 
 # -- callbacks ---------------------------------------------------------------------------
@@ -289,7 +85,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     fuse_ok = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
     batch_hooks = _has_batch_hooks(cbs)
     symbolic_build(model, adapter, "train")
-    executor, policy, iterator = _pipeline(model, adapter, "train", steps_per_epoch, dict(
+    executor, policy, iterator = make_pipeline(model, adapter, "train", steps_per_epoch, dict(
         allow_fusion=fuse_ok, decision_key=_decision_key(model, "train", adapter), steps_hint=steps))
     model.stop_training = False
     model._fit_executor = executor
@@ -298,7 +94,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         initial_epoch = model._initial_epoch  # set by BackupAndRestore when resuming
     training_logs = {}
     epoch_logs = {}
-    step_logs = _StepLogsSwitch(model, batch_hooks, "train")
+    step_logs = StepLogsSwitch(model, batch_hooks, "train")
     try:
         for epoch in range(initial_epoch, epochs):
             model.reset_metrics()
@@ -418,13 +214,13 @@ def _run_evaluation(model, adapter, steps, cbs, verbose):
     symbolic_build(model, adapter, "test")
     test_fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
     hooks = _has_batch_hooks(cbs)
-    executor, policy, iterator = _pipeline(model, adapter, "test", steps, dict(
+    executor, policy, iterator = make_pipeline(model, adapter, "test", steps, dict(
         allow_fusion=test_fuse, decision_key=_decision_key(model, "test", adapter),
         steps_hint=steps or adapter.num_batches))
     model.reset_metrics()
     cbs.on_test_begin()
     logs = None
-    step_logs = _StepLogsSwitch(model, hooks, "test")
+    step_logs = StepLogsSwitch(model, hooks, "test")
     try:
         for step, n, data, stacked in iterator.enumerate_epoch():
             last = step + n - 1
@@ -471,8 +267,8 @@ def _fast_forward(model):
     cache = model._step_cache.setdefault("predict_fast", {})
     fn = cache.get("fn")
     if fn is None:
-        variables = state_lib.collect_state(model) if _use_jit(model) else []
-        fn = _executor_class().make_forward(state_steps.stateful_step(model, "predict", _executor_class()),
+        variables = state_lib.collect_state(model) if use_jit(model) else []
+        fn = executor_class().make_forward(state_steps.stateful_step(model, "predict", executor_class()),
                                             variables)
         cache["fn"] = fn
         cache["version"] = _weights_version(model)
@@ -516,7 +312,7 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     cbs = _callback_list(model, callbacks, verbose, 1, n, add_history=False)
     fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
     hooks = _has_batch_hooks(cbs)
-    executor, policy, iterator = _pipeline(model, adapter, "predict", steps, dict(
+    executor, policy, iterator = make_pipeline(model, adapter, "predict", steps, dict(
         allow_fusion=fuse, decision_key=_decision_key(model, "predict", adapter), steps_hint=n))
     outputs = []
     cbs.on_predict_begin()
@@ -546,7 +342,7 @@ def predict_on_batch(model, x):
     if host_split.has_host_layers(model):
         x = host_split.prepare_batch(model, x)
     executor = make_executor(model, "predict")
-    data = _executor_class().convert_batch((x,) if isinstance(x, (list, tuple)) else x)
+    data = executor_class().convert_batch((x,) if isinstance(x, (list, tuple)) else x)
     out = executor.run(1, data, False)
     executor.finish()
     return tree.map_structure(backend.convert_to_numpy, out)
@@ -597,7 +393,7 @@ def on_batch(model, mode, x, y, sample_weight, class_weight, return_dict):
     if mode == "test":
         model.reset_metrics()
     logs = None
-    for _, n, data, stacked in EpochIterator(adapter, None, None, _prepare_fn(model, executor),
+    for _, n, data, stacked in EpochIterator(adapter, None, None, prepare_fn(model, executor),
                                              prefetch=0).enumerate_epoch():
         logs = executor.run(n, data, stacked)
     executor.finish()

@@ -1,4 +1,5 @@
-"""The contract between the one training loop (``trainers/loops.py``) and a backend.
+"""The contract between the one training loop (``trainers/loops.py``, which builds executors
+in ``trainers/pipeline.py``) and a backend.
 
 A backend's ``step`` module provides a ``StepExecutor`` subclass of the class below. The
 loop reads only what is declared here: the capabilities (class attributes each backend
