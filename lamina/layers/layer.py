@@ -99,13 +99,10 @@ class Layer(_tracking.Trackable):
         self.autocast = autocast
         self.built = False
         self.input_spec = None
-        self._own_variables = []
-        self._regularized = []
-        self._losses = []
-        self._inbound_nodes = []
-        self._outbound_nodes = []
+        # Bookkeeping: the variables also reached through attributes, graph nodes, losses.
+        self._set_untracked(_own_variables=[], _regularized=[], _losses=[], _inbound_nodes=[],
+                            _outbound_nodes=[])
         self._build_shapes = None
-        self._seed_generators = []
         from lamina import regularizers
 
         self.activity_regularizer = regularizers.get(activity_regularizer)
@@ -178,6 +175,11 @@ class Layer(_tracking.Trackable):
             self._regularized.append(variable)
         _tracking.bump()
         return variable
+
+    @property
+    def _seed_generators(self):
+        """The seed generators held in this layer's attributes (Keras's name for them)."""
+        return list(self._tracked()[2])
 
     @property
     def trainable(self):

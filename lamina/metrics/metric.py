@@ -11,9 +11,10 @@ import functools
 from lamina import backend, dtype_policies, initializers, ops
 from lamina.backend.common import naming
 from lamina.backend.common.variables import name_scope
+from lamina.layers import _tracking
 
 
-class Metric:
+class Metric(_tracking.Tracked):
     """Base class of metrics.
 
     A subclass creates its state in ``__init__`` with ``add_variable`` (or ``add_weight``)
@@ -41,6 +42,7 @@ class Metric:
     """
 
     _is_lamina_metric = True
+    _tracked_kind = "metric"  # what attribute tracking sees (layers/_tracking.py)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -48,23 +50,12 @@ class Metric:
             cls.result = _reading_variables(cls.__dict__["result"])
 
     def __init__(self, name=None, dtype=None):
-        object.__setattr__(self, "_tracked", [])
-        object.__setattr__(self, "_initial_values", {})
+        # Bookkeeping: the variables `add_variable` made (also reached through attributes)
+        # and their initializers; sub-metrics and other variables are found by tracking.
+        self._set_untracked(_variables=[], _initial_values={})
         self.name = name or naming.auto_name(type(self).__name__)
         self._dtype_policy = dtype_policies.get(dtype or backend.floatx())
         self._dtype = self._dtype_policy.compute_dtype
-
-    # -- state ------------------------------------------------------------------------
-    def __setattr__(self, key, value):
-        # Variables and sub-metrics held in attributes (or lists of them) are tracked.
-        tracked = self.__dict__.get("_tracked")
-        if tracked is not None and not key.startswith("_tracked"):
-            items = value if isinstance(value, (list, tuple)) else (value,)
-            for item in items:
-                if (getattr(item, "_is_lamina_variable", False) or isinstance(item, Metric)) and not any(
-                        item is t for t in tracked):
-                    tracked.append(item)
-        object.__setattr__(self, key, value)
 
     def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
         """Creates a non-trainable state variable of this metric.
@@ -81,7 +72,7 @@ class Metric:
         with name_scope(self.name.replace("/", ">"), caller=self):
             variable = backend.Variable(init, shape=tuple(shape), dtype=dtype, trainable=False,
                                         aggregation=aggregation, name=name)
-        self._tracked.append(variable)
+        self._variables.append(variable)
         self._initial_values[id(variable)] = (init, tuple(shape), dtype)
         return variable
 
@@ -91,13 +82,16 @@ class Metric:
 
     @property
     def variables(self):
-        """This metric's state variables, then those of metrics held in its attributes."""
-        result = []
-        for item in self._tracked:
-            for v in (item.variables if isinstance(item, Metric) else [item]):
-                if not any(v is r for r in result):
-                    result.append(v)
+        """This metric's state variables, then those of metrics held in its attributes (as Keras)."""
+        state = self._tracked_state()
+        result = _unique(self._own_state(), [])
+        for metric in state["metric"]:
+            _unique(metric.variables, result)
         return result
+
+    def _own_state(self):
+        """Variables from ``add_variable``, then any other variables held in attributes."""
+        return _unique(self._tracked_state()["variable"], list(self.__dict__.get("_variables", ())))
 
     @property
     def dtype(self):
@@ -105,16 +99,15 @@ class Metric:
 
     def reset_state(self):
         """Sets every state variable back to its initial value."""
-        for item in self._tracked:
-            if isinstance(item, Metric):
-                item.reset_state()
-                continue
+        for item in self._own_state():
             init = self._initial_values.get(id(item))
             if init is None:
                 item.assign(ops.zeros(item.shape, dtype=item.dtype))
             else:
                 fn, shape, dtype = init
                 item.assign(fn(shape, dtype=dtype))
+        for metric in self._tracked_state()["metric"]:
+            metric.reset_state()
 
     # -- the contract -----------------------------------------------------------------
     def update_state(self, *args, **kwargs):
@@ -169,6 +162,14 @@ class Metric:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+def _unique(items, into):
+    """Appends to ``into`` the items of ``items`` it does not hold yet; returns ``into``."""
+    for item in items:
+        if not any(item is r for r in into):
+            into.append(item)
+    return into
 
 
 def _current(scope, variable):

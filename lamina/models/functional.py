@@ -39,7 +39,7 @@ class Functional(Model):
         self._input_tensors = tree.flatten(self._inputs_struct)
         self._output_tensors = tree.flatten(self._outputs_struct)
         self._nodes, layers = _discover_graph(self._input_tensors, self._output_tensors, self.name)
-        self._graph_layers = layers
+        self._set_untracked(_graph_layers=layers)  # the sub-layers, read through `_layers` below
         self._has_masks = any(getattr(t, "_keras_mask", None) is not None
                               for node in self._nodes for t in node.output_tensors)
         names = {}
@@ -49,7 +49,7 @@ class Functional(Model):
                     f'The name "{layer.name}" is used 2 times in the model. All layer names should be unique.'
                 )
             names[layer.name] = layer
-        self._check_inputs = [_input_layer_of(t) for t in self._input_tensors]
+        self._set_untracked(_check_inputs=[_input_layer_of(t) for t in self._input_tensors])
         self.built = True
 
     # -- structure --------------------------------------------------------------

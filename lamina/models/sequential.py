@@ -27,7 +27,7 @@ class Sequential(Model):
     def __init__(self, layers=None, trainable=True, name=None, **kwargs):
         super().__init__(trainable=trainable, name=name, **kwargs)
         self._stack = []
-        self._functional = None
+        self._set_untracked(_functional=None)  # a graph over `_stack`, rebuilt when it changes
         for layer in layers or []:
             self.add(layer, rebuild=False)
         self._maybe_rebuild()

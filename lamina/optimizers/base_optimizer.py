@@ -53,6 +53,8 @@ class Optimizer:
         >>> PlainSGD(learning_rate=0.1).apply([ops.ones((2,))], [lamina.Variable([1.0, 1.0])])
     """
 
+    _tracked_kind = "optimizer"  # what attribute tracking sees (layers/_tracking.py)
+
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):

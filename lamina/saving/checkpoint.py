@@ -14,6 +14,7 @@ import os
 import numpy as np
 
 from lamina import backend
+from lamina.layers import _tracking
 from lamina.layers.layer import Layer
 from lamina.saving import file_utils, object_walk
 
@@ -77,15 +78,9 @@ def _collect(obj, prefix, out, seen):
             if layer.weights:
                 _collect(layer, _join(prefix, f"layer_with_weights-{index}"), out, seen)
                 index += 1
-    for key in sorted(vars(obj), key=object_walk._name_key):
-        if key in object_walk._SKIP_ATTRS or key.startswith("__"):
-            continue
-        value = vars(obj)[key]
-        if key == "optimizer" and not object_walk.is_optimizer(value):
-            continue
-        if _is_variable(value) or object_walk.is_saveable(value) or isinstance(value, (list, tuple, dict)):
-            if not object_walk.is_metric(value):
-                _collect(value, _join(prefix, _public_name(obj, key, value)), out, seen)
+    for key, value in sorted(_tracking.state_attributes(obj), key=lambda item: object_walk._name_key(item[0])):
+        if not object_walk.is_metric(value):
+            _collect(value, _join(prefix, _public_name(obj, key, value)), out, seen)
     for variable in obj._tracked()[1]:  # add_weight results not held in any attribute
         _collect(variable, _join(prefix, variable.name), out, seen)
 

@@ -8,18 +8,8 @@ reached twice keeps its first path.
 """
 
 from lamina.backend.common import naming
+from lamina.layers import _tracking
 from lamina.layers.layer import Layer
-
-# lamina's own bookkeeping attributes; they mirror state that is reached elsewhere.
-_SKIP_ATTRS = frozenset({
-    "_inbound_nodes", "_outbound_nodes", "_own_variables", "_regularized", "_losses", "_cache",
-    "_seed_generators", "_stack", "_functional", "_graph_layers", "_check_inputs", "_nodes",
-    "_input_tensors", "_output_tensors", "_inputs_struct", "_outputs_struct", "_initial_weights",
-    "_build_shapes", "input_spec", "dtype_policy", "activity_regularizer", "_input_tensor",
-    "compiled_loss", "compiled_metrics", "_compile_state", "_trainer_state", "_metrics_cache",
-    "history", "_call_fn", "_plan", "_input_layers_cache", "_node_plan", "_step_cache",
-})
-
 
 def is_metric(obj):
     return callable(getattr(obj, "update_state", None)) and callable(getattr(obj, "result", None))
@@ -60,24 +50,15 @@ def children(obj):
                 if is_optimizer(vars(obj)[key]):
                     yield key, vars(obj)[key]
         return
-    for key in sorted(vars(obj), key=_name_key):
-        if key in _SKIP_ATTRS or key.startswith("__"):
-            continue
-        value = vars(obj)[key]
-        if key == "optimizer" and not is_saveable(value):
-            continue
-        if is_saveable(value) or (isinstance(value, (list, tuple, dict)) and _holds_saveable(value)):
+    for key, value in sorted(_tracking.state_attributes(obj), key=lambda item: _name_key(item[0])):
+        if is_saveable(value) or _holds_saveable(value):
             yield key, value
 
 
-def _holds_saveable(container, depth=0):
-    items = container.values() if isinstance(container, dict) else container
-    for item in items:
-        if is_saveable(item):
-            return True
-        if depth < 3 and isinstance(item, (list, tuple, dict)) and _holds_saveable(item, depth + 1):
-            return True
-    return False
+def _holds_saveable(value):
+    """As Keras saves containers: a list, tuple or dict whose direct items include a saveable."""
+    items = value.values() if isinstance(value, dict) else value
+    return isinstance(value, (list, tuple, dict)) and any(is_saveable(item) for item in items)
 
 
 def walk(root):

@@ -27,14 +27,9 @@ import types
 
 import numpy as np
 
+from lamina.layers import _tracking
+
 _PRIMITIVES = (str, int, float, bool, complex, type(None))
-# Attributes holding graph plumbing, state or caches: they do not describe the computation
-# (the variables' shapes, dtypes and trainable flags are part of the executor's own key).
-_SKIP_ATTRS = frozenset({
-    "_inbound_nodes", "_outbound_nodes", "_input_tensors", "_output_tensors", "_step_cache",
-    "_attribute_metrics", "_node_plan", "_plan", "_input_layers_cache", "_call_fn", "history",
-    "_compile_config", "_tracker", "_layers", "_functional", "_built_input_shape",
-})
 _ARRAY_BYTES_BY_VALUE = 1 << 20
 
 
@@ -117,8 +112,12 @@ class _Walker:
             self.user(obj)
 
     def walk_attributes(self, obj, depth=0):
+        # lamina's bookkeeping (graph nodes, caches, compiled steps) does not describe the
+        # computation; the variables' shapes, dtypes and trainable flags are part of the
+        # executor's own key.
+        skip = _tracking.untracked_names(obj) if isinstance(obj, _tracking.Tracked) else ()
         for name, value in getattr(obj, "__dict__", {}).items():
-            if name not in _SKIP_ATTRS:
+            if name not in skip:
                 self.walk(value, depth + 1)
 
     def _function(self, fn, depth):

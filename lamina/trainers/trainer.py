@@ -28,12 +28,10 @@ class Trainer:
         self._steps_per_execution = "auto"
         self._compile_loss = None
         self._compile_metrics = None
-        self._loss_tracker = None
-        self._output_loss_trackers = None
-        self._compile_config = None
-        self._step_cache = {}
+        # Bookkeeping: the compiled loss's trackers and cached steps are not the model's state.
+        self._set_untracked(_loss_tracker=None, _output_loss_trackers=None, _compile_config=None,
+                            _step_cache={}, history=None)
         self._step_logs = True  # False while a loop reads no per-step logs (eager backends)
-        self.history = None
         self.train_function = None
         self.test_function = None
         self.predict_function = None

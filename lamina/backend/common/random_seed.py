@@ -33,6 +33,8 @@ class SeedGenerator:
         False
     """
 
+    _tracked_kind = "seed"  # what attribute tracking sees (layers/_tracking.py)
+
     def __init__(self, seed=None, name=None, **kwargs):
         from lamina.backend import Variable
         from lamina.backend.common.variables import name_scope

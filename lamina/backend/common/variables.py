@@ -71,6 +71,7 @@ class Variable:
     """
 
     _is_lamina_variable = True
+    _tracked_kind = "variable"  # what attribute tracking sees (layers/_tracking.py)
 
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, autocast=True,
                  aggregation="none", synchronization="auto", name=None):
