@@ -69,6 +69,8 @@ set_memory_fraction = _impl.set_memory_fraction
 numpy = _impl.numpy
 nn = _impl.nn
 random = _impl.random
+# The base class lamina.layers.Layer takes its engine behaviour from (torch: nn.Module).
+BackendLayer = importlib.import_module(f"lamina.backend.{backend()}.layer").BackendLayer
 
 
 def __getattr__(name):

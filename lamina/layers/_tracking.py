@@ -20,7 +20,7 @@ state may have changed.
 
 _version = [0]
 # The attributes this module keeps on every tracked object (set with object.__setattr__).
-_OWN_ATTRS = frozenset({"_state_attrs", "_untracked_attrs", "_state_cache", "_cache"})
+_OWN_ATTRS = frozenset({"_state_attrs", "_untracked_attrs", "_state_cache", "_cache", "_names_cache"})
 
 
 def bump():
@@ -220,6 +220,33 @@ class Trackable(Tracked):
     def variables(self):
         return unique(self.weights + [s.state for s in self._all_seed_generators()])
 
+    # -- names for engines that key state by name (the torch module tree) --------------
+    def _named_variables(self):
+        """``[(name, variable)]`` of this layer's own weights; names are the variables' own,
+        made unique and dot-free (the keys of torch's ``state_dict``)."""
+        return self._names()[0]
+
+    def _named_children(self):
+        """``[(name, layer)]`` of the direct sub-layers: attribute names, with ``.index`` or
+        ``.key`` inside lists and dicts (``blocks.0``), as PyTorch names ``ModuleList`` items."""
+        return self._names()[1]
+
+    def _names(self):
+        cache = self.__dict__.get("_names_cache")
+        if cache is not None and cache[0] == _version[0]:
+            return cache[1]
+        used = set()
+        variables = [(_unique_key(v.name.replace(".", "_"), used), v) for v in self._tracked()[1]]
+        result = (variables, self._child_names())
+        object.__setattr__(self, "_names_cache", (_version[0], result))
+        return result
+
+    def _child_names(self):
+        out, seen = [], {id(self)}
+        for attr, value in state_attributes(self):
+            _layer_paths(attr, value, out, seen)
+        return out
+
     def _all_seed_generators(self):
         out = []
         for layer in self._flatten_layers():
@@ -234,4 +261,37 @@ def unique(items, exclude=None):
             continue
         seen.add(id(item))
         out.append(item)
+    return out
+
+
+def _unique_key(name, used):
+    key, i = name, 0
+    while key in used:
+        i += 1
+        key = f"{name}_{i}"
+    used.add(key)
+    return key
+
+
+def _layer_paths(path, value, out, seen):
+    if id(value) in seen:
+        return
+    if kind_of(value) == "layer":
+        seen.add(id(value))
+        out.append((path, value))
+    elif isinstance(value, (list, tuple, dict)):
+        seen.add(id(value))
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            _layer_paths(f"{path}.{key}", item, out, seen)
+
+
+def children_by_layer_name(model, known=()):
+    """``[(name, layer)]`` for a Functional or Sequential model: its layers by their names
+    (unique in a model; dots become ``_``), then sub-layers held in other attributes that are
+    not among ``model.layers`` or ``known``."""
+    out = [(layer.name.replace(".", "_"), layer) for layer in model.layers]
+    seen = {id(model)} | {id(layer) for _, layer in out} | {id(layer) for layer in known}
+    for attr, value in state_attributes(model):
+        _layer_paths(attr, value, out, seen)
     return out

@@ -52,7 +52,7 @@ def _call_signature(cls):
     return info
 
 
-class Layer(_tracking.Trackable):
+class Layer(_tracking.Trackable, backend.BackendLayer):
     """The base class of every layer.
 
     Subclasses implement:
@@ -76,6 +76,9 @@ class Layer(_tracking.Trackable):
     """
 
     supports_masking = False
+    # The mode torch's `train()` / `eval()` set (layers are torch Modules there): what a
+    # direct call uses when it gets no `training` argument and runs inside no other call.
+    _module_training = None
     _scoped_names = True  # whether variables created inside calls get this layer's name as a prefix
     # Whether ``__call__`` turns array inputs into tensors and casts floating ones to
     # ``input_dtype``; a model whose inputs convert to their ``Input`` dtypes turns it off.
@@ -90,6 +93,7 @@ class Layer(_tracking.Trackable):
                 f"{type(self).__name__}.__init__ got unexpected keyword argument(s): {sorted(unknown)}. "
                 f"Accepted base arguments are: {sorted(_BASE_KWARGS)}."
             )
+        self._init_backend_layer()
         object.__setattr__(self, "_lamina_init_done", False)
         self.name = naming.validate_name(name, "name") if name is not None else naming.auto_name(type(self).__name__)
         self._trainable = bool(trainable)
@@ -114,6 +118,15 @@ class Layer(_tracking.Trackable):
         self._batch_input_shape = tuple(batch_input_shape) if batch_input_shape is not None else None
         self._initial_weights = kwargs.get("weights")
         object.__setattr__(self, "_lamina_init_done", True)
+
+    def __setattr__(self, name, value):
+        if backend.native.is_foreign_module(value):
+            # As Keras 3 does on torch: a torch.nn.Module held by a layer becomes a
+            # TorchModuleWrapper, so that its parameters are this layer's weights.
+            from lamina.layers.core.native_wrappers import TorchModuleWrapper
+
+            value = TorchModuleWrapper(value)
+        super().__setattr__(name, value)
 
     # -- dtype ------------------------------------------------------------------
     @property
@@ -168,6 +181,8 @@ class Layer(_tracking.Trackable):
         variable.constraint = constraints.get(constraint)
         variable.regularizer = None
         self._own_variables.append(variable)
+        if not self._trainable:
+            self._sync_requires_grad()
         if regularizer is not None:
             from lamina import regularizers
 
@@ -192,6 +207,7 @@ class Layer(_tracking.Trackable):
         for layer in self._flatten_layers(include_self=False):
             layer._trainable = value
         _tracking.bump()
+        self._sync_requires_grad()
 
     # -- build ----------------------------------------------------------------
     def build(self, input_shape):
@@ -238,10 +254,13 @@ class Layer(_tracking.Trackable):
             args, kwargs = self._convert_inputs(args, kwargs)
         if sig["training"]:
             if kwargs.get("training") is None:
-                kwargs["training"] = _context.get_training()
+                outer = _context.get_training()
+                kwargs["training"] = self._module_training if outer is None else outer
             training = kwargs["training"]
         else:
             training = kwargs.pop("training", None)
+            if training is None and _context.get_training() is None:
+                training = self._module_training
         if sig["mask"] and kwargs.get("mask") is None and args:
             mask = _collect_mask(args[0])
             if mask is not None:

@@ -2,7 +2,7 @@
 
 from lamina import backend
 from lamina.backend import KerasTensor, tree
-from lamina.layers import _context
+from lamina.layers import _context, _tracking
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers._call_inputs import _convert_leaf
 from lamina.layers.layer import Layer, _call_signature
@@ -60,6 +60,9 @@ class Functional(Model):
     @property
     def layers(self):
         return list(self._graph_layers)
+
+    def _child_names(self):
+        return _tracking.children_by_layer_name(self)
 
     @property
     def inputs(self):

@@ -1,6 +1,7 @@
 """``Sequential``: a plain stack of layers, each with one input and one output."""
 
 from lamina.backend import KerasTensor
+from lamina.layers import _tracking
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer
 from lamina.models.model import Model
@@ -144,6 +145,9 @@ class Sequential(Model):
     @property
     def layers(self):
         return self._layers
+
+    def _child_names(self):
+        return _tracking.children_by_layer_name(self, known=self._stack)
 
     @property
     def inputs(self):

@@ -56,9 +56,7 @@ def children(obj):
 
 
 def _holds_saveable(value):
-    """As Keras saves containers: a list, tuple or dict whose direct items include a saveable."""
-    items = value.values() if isinstance(value, dict) else value
-    return isinstance(value, (list, tuple, dict)) and any(is_saveable(item) for item in items)
+    return isinstance(value, (list, tuple, dict)) and any(is_saveable(item) for item in _tracking.leaves(value))
 
 
 def walk(root):
@@ -92,9 +90,10 @@ def _walk(obj, path, visited):
 
 
 def _walk_container(container, path, visited):
+    # Keras names the saveables directly in a list or dict; lamina also saves those in nested
+    # containers (Keras skips them), counted as if the nesting were flat, so nothing is lost.
     used = {}
-    items = list(container.values()) if isinstance(container, dict) else list(container)
-    for item in items:
+    for item in _tracking.leaves(container):
         if is_saveable(item):
             name = naming.to_snake_case(type(item).__name__)
             if name in used:

@@ -55,7 +55,13 @@ def make_executor(model, mode, row_mask=False):
     return executor_class()(step_fn, lambda: state_lib.collect_state(model), cache_key=key,
                        local_cache=model._step_cache.setdefault(cache_name, {}), jit=jit,
                        collect="stack" if mode == "predict" else "last", row_mask=row_mask,
-                       training=mode == "train")
+                       training=mode == "train", user_gradients=mode == "train" and _user_train_step(model))
+
+
+def _user_train_step(model):
+    from lamina.trainers.trainer import Trainer
+
+    return type(model).train_step is not Trainer.train_step
 
 
 def _guard_optimizer_builds(model):

@@ -33,6 +33,10 @@ class StepExecutor(abc.ABC):
         row_mask: the step takes ``(data, row_mask)``; only with ``keeps_rows_on_device``.
         training: the steps train (a backend may set up numerics for training, e.g. torch
             turns flush-to-zero on until ``finish``).
+        user_gradients: the step is the user's and may take gradients with the engine's
+            own autograd (Keras's torch guide calls ``loss.backward()``); an eager engine
+            records operations for it. lamina's own steps take gradients explicitly
+            (``value_and_grad``) and run without recording.
     """
 
     #: ``jit_compile="auto"`` compiles steps on this backend (compiling is the fast path).
@@ -54,7 +58,7 @@ class StepExecutor(abc.ABC):
     takes_state_steps = False
 
     def __init__(self, step_fn, collect_state, *, cache_key=None, local_cache=None, jit=False,
-                 collect="last", row_mask=False, training=False):
+                 collect="last", row_mask=False, training=False, user_gradients=False):
         if row_mask and not self.keeps_rows_on_device:
             raise ValueError(f"{type(self).__name__} runs no row-masked steps: it keeps no rows on the device.")
         self.step_fn = step_fn
@@ -65,6 +69,7 @@ class StepExecutor(abc.ABC):
         self.collect = collect
         self.row_mask = row_mask
         self.training = training
+        self.user_gradients = user_gradients
 
     # -- what every executor does --------------------------------------------------
     def convert(self, n, data, stacked):

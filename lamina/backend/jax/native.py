@@ -22,6 +22,11 @@ def require_torch(layer_name):
     raise _wrong_backend(layer_name, "torch")
 
 
+def is_foreign_module(value):
+    """No engine modules to wrap on JAX (Flax modules are wrapped explicitly, by FlaxLayer)."""
+    return False
+
+
 def is_array_leaf(value):
     return isinstance(value, (jax.Array, np.ndarray, np.generic, bool, int, float))
 

@@ -24,6 +24,11 @@ def require_jax(layer_name):
     raise _wrong_backend(layer_name, "jax")
 
 
+def is_foreign_module(value):
+    """A ``torch.nn.Module`` that is not a lamina layer (lamina layers declare a kind)."""
+    return isinstance(value, torch.nn.Module) and getattr(type(value), "_tracked_kind", None) is None
+
+
 def check_module(module, layer_name):
     if not isinstance(module, torch.nn.Module):
         raise ValueError(f"{layer_name}: `module` must be a torch.nn.Module. Received: module={module!r} "

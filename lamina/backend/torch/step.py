@@ -1,9 +1,11 @@
 """The torch step executor: runs the step eagerly, variables updated in place.
 
-No stateless scope is needed: ``Variable.assign`` copies into the parameter. Steps run
-under ``torch.no_grad`` (gradients are taken explicitly by ``value_and_grad`` or a
-``GradientTape``), and flush-to-zero is on during training because subnormal optimizer
-state slows CPU kernels several fold.
+No stateless scope is needed: ``Variable.assign`` copies into the parameter. lamina's own
+steps run under ``torch.no_grad`` (gradients are taken explicitly by ``value_and_grad`` or
+a ``GradientTape``); a user's ``train_step`` runs with recording on, so that Keras's torch
+idiom (``loss.backward()``, then ``optimizer.apply`` with ``v.value.grad``) works.
+Flush-to-zero is on during training because subnormal optimizer state slows CPU kernels
+several fold.
 """
 
 import contextlib
@@ -92,7 +94,7 @@ class StepExecutor(step_executor.StepExecutor):
         return self.step_fn(data)
 
     def run(self, n, data, stacked):
-        with torch.no_grad():
+        with torch.set_grad_enabled(self.user_gradients):
             if not stacked:
                 return self._call(data)
             outs = []

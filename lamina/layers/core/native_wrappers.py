@@ -45,7 +45,9 @@ class TorchModuleWrapper(Layer):
     def __init__(self, module, name=None, output_shape=None, **kwargs):
         backend.native.require_torch(type(self).__name__)
         super().__init__(name=name, **kwargs)
-        self.module = backend.native.check_module(module, f"{type(self).__name__} '{self.name}'")
+        # The raw module is held as is: its tensors are the layer's Variables (tracked below),
+        # and a layer assigned a torch module wraps it (Layer.__setattr__), which this must not.
+        self._set_untracked(module=backend.native.check_module(module, f"{type(self).__name__} '{self.name}'"))
         self.output_shape = tuple(output_shape) if isinstance(output_shape, list) else output_shape
         self._module_variables = {}
         if not backend.native.has_uninitialized_params(self.module):
@@ -69,10 +71,6 @@ class TorchModuleWrapper(Layer):
                 made[id(tensor)] = variable
             backend.native.share_storage(self.module, key, variable)
             self._module_variables[key] = variable
-
-    def parameters(self, recurse=True):
-        """The module's parameters (the trainable Variables' storage), for torch optimizers."""
-        return self.module.parameters(recurse=recurse)
 
     def call(self, *args, training=None, **kwargs):
         return backend.native.call_module(self.module, self._module_variables, args, kwargs, training)
