@@ -23,6 +23,7 @@ def version():
 _LAZY_SUBMODULES = (
     "losses", "metrics", "optimizers", "callbacks", "datasets", "applications", "wrappers", "preprocessing",
     "testing", "config", "tree", "dtype_policies", "mixed_precision", "trainers", "demo",
+    "quantizers",
 )
 
 
