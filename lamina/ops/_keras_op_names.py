@@ -265,6 +265,7 @@ KERAS_OPS = {
         "FFT2": "fft2(x)",
         "IFFT2": "ifft2(x)",
         "IRFFT": "irfft(x)",
+        "ISTFT": "istft(x)",
         "InTopK": "in_top_k(targets, predictions)",
         "Logdet": "logdet(x)",
         "Logsumexp": "logsumexp(x)",
@@ -272,6 +273,7 @@ KERAS_OPS = {
         "Rsqrt": "rsqrt(x)",
         "SegmentMax": "segment_max(data, segment_ids)",
         "SegmentSum": "segment_sum(data, segment_ids)",
+        "STFT": "stft(x)",
         "TopK": "top_k(x)",
     },
     "image": {

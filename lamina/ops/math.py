@@ -10,11 +10,13 @@ from lamina import backend
 from lamina.ops import core as _core
 from lamina.ops import numpy as _ops
 from lamina.ops._dispatch import symbolic
+from lamina.ops.spectral import istft, stft  # noqa: F401
 
 __all__ = [
     "segment_sum", "segment_max", "top_k", "in_top_k", "logsumexp", "erf", "erfinv", "rsqrt",
     "extract_sequences", "fft", "ifft", "fft2", "ifft2", "rfft", "irfft", "qr", "logdet",
 ]
+__all__ += ["stft", "istft"]
 
 
 def _math():
