@@ -31,7 +31,21 @@ def _lanczos(radius):
     return kernel
 
 
-_KERNELS = {"bilinear": _triangle, "bicubic": _keys_cubic, "lanczos3": _lanczos(3), "lanczos5": _lanczos(5)}
+def _gaussian(x):
+    # Radius 1.5 with sigma 0.5, the support TensorFlow's "gaussian" resize uses.
+    return np.where(x >= 1.5, 0.0, np.exp(-2.0 * x * x))
+
+
+def _mitchell_cubic(x):
+    # Mitchell-Netravali cubic with B = C = 1/3.
+    near = ((7.0 / 6.0 * x - 2.0) * x) * x + 8.0 / 9.0
+    far = (((-7.0 / 18.0) * x + 2.0) * x - 10.0 / 3.0) * x + 16.0 / 9.0
+    return np.where(x >= 2.0, 0.0, np.where(x >= 1.0, far, near))
+
+
+# "gaussian" and "mitchellcubic" serve the dataset helpers (Keras accepts them there), not ops.image.resize.
+_KERNELS = {"bilinear": _triangle, "bicubic": _keys_cubic, "lanczos3": _lanczos(3), "lanczos5": _lanczos(5),
+            "gaussian": _gaussian, "mitchellcubic": _mitchell_cubic}
 
 
 def resize_weights(in_size, out_size, method, antialias):
@@ -44,7 +58,8 @@ def resize_weights(in_size, out_size, method, antialias):
     Args:
         in_size: length of the input axis.
         out_size: length of the output axis.
-        method: ``"area"``, ``"bilinear"``, ``"bicubic"``, ``"lanczos3"`` or ``"lanczos5"``.
+        method: ``"area"``, ``"bilinear"``, ``"bicubic"``, ``"lanczos3"``, ``"lanczos5"``,
+            ``"gaussian"`` or ``"mitchellcubic"``.
         antialias: whether to widen the kernel when downsampling.
     """
     inv_scale = np.float32(in_size / out_size)
