@@ -124,10 +124,66 @@ def log_sigmoid(x):
     return ops.negative(ops.softplus(ops.negative(x)))
 
 
+def glu(x, axis=-1):
+    """Gated linear unit: the first half of ``x`` along ``axis`` times the sigmoid of the second half.
+
+    Args:
+        x: input tensor; its size along ``axis`` must be even.
+        axis: the axis that is split in two.
+
+    Example:
+        >>> lamina.ops.convert_to_numpy(glu(lamina.ops.convert_to_tensor([[2.0, 0.0]])))
+        array([[1.]], dtype=float32)
+    """
+    return ops.glu(x, axis=axis)
+
+
+def sparse_sigmoid(x):
+    """0 below -1, 1 above 1, the line ``(x + 1) / 2`` between.
+
+    Args:
+        x: input tensor.
+
+    Example:
+        >>> lamina.ops.convert_to_numpy(sparse_sigmoid(lamina.ops.convert_to_tensor([-3.0, 0.0, 3.0])))
+        array([0. , 0.5, 1. ], dtype=float32)
+    """
+    return ops.sparse_sigmoid(x)
+
+
+def sparsemax(x, axis=-1):
+    """Projection of ``x`` onto the probability simplex along ``axis`` (a softmax with exact zeros).
+
+    Args:
+        x: input tensor.
+        axis: the axis along which the output sums to 1.
+
+    Example:
+        >>> lamina.ops.convert_to_numpy(sparsemax(lamina.ops.convert_to_tensor([0.5, 0.0, -2.0])))
+        array([0.75, 0.25, 0.  ], dtype=float32)
+    """
+    return ops.sparsemax(x, axis=axis)
+
+
+def threshold(x, threshold, default_value):
+    """``x`` where it is above ``threshold``, else ``default_value``.
+
+    Args:
+        x: input tensor.
+        threshold: values at or below it are replaced.
+        default_value: the replacement value.
+
+    Example:
+        >>> lamina.ops.convert_to_numpy(threshold(lamina.ops.convert_to_tensor([0.5, 2.0]), 1.0, -1.0))
+        array([-1.,  2.], dtype=float32)
+    """
+    return ops.threshold(x, threshold, default_value)
+
+
 _ALL = {f.__name__: f for f in [
     relu, relu6, leaky_relu, elu, selu, gelu, sigmoid, hard_sigmoid, hard_silu, silu, tanh, softplus,
     softsign, exponential, linear, softmax, log_softmax, mish, celu, tanh_shrink, hard_tanh,
-    soft_shrink, hard_shrink, squareplus, sparse_plus, log_sigmoid]}
+    soft_shrink, hard_shrink, squareplus, sparse_plus, log_sigmoid, glu, sparse_sigmoid, sparsemax, threshold]}
 _ALL.update({"swish": silu, "hard_swish": hard_silu})
 
 
