@@ -1,5 +1,8 @@
 """Image ops: resize, affine/projective warps, coordinate sampling, crop, pad, grayscale.
 
+Colour conversions and filters live in ``image_filters``, patches and warps in
+``image_warps``; both are re-exported here.
+
 Written once on top of ``lamina.ops``, so both backends give the same numbers. Resizing
 follows ``jax.image.resize`` (half-pixel centres, separable kernels, optional
 antialiasing), which is what Keras 3 computes on JAX.
@@ -16,6 +19,9 @@ from lamina.ops import core as _core
 from lamina.ops import numpy as _ops
 from lamina.ops._dispatch import symbolic
 from lamina.ops._image_sampling import interpolate_at, resize_weights
+from lamina.ops.image_filters import gaussian_blur, hsv_to_rgb, rgb_to_hsv, sobel_edges, ssim  # noqa: F401
+from lamina.ops.image_warps import (elastic_transform, extract_patches, extract_patches_3d,  # noqa: F401
+                                    perspective_transform, scale_and_translate)
 
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5")
 AFFINE_INTERPOLATIONS = {"nearest": 0, "bilinear": 1}
@@ -23,6 +29,8 @@ FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
 
 __all__ = [
     "resize", "affine_transform", "map_coordinates", "crop_images", "pad_images", "rgb_to_grayscale",
+    "rgb_to_hsv", "hsv_to_rgb", "gaussian_blur", "sobel_edges", "ssim", "extract_patches", "extract_patches_3d",
+    "perspective_transform", "elastic_transform", "scale_and_translate",
 ]
 
 
