@@ -33,11 +33,16 @@ def _check_lengths(name, sequence_length, sequence_stride, fft_length):
                          f"sequence_length={sequence_length}, fft_length={fft_length}")
 
 
-def _frame_window(name, window, sequence_length, fft_length, dtype):
-    """The window as a tensor of ``fft_length`` samples (centered, zero-padded), or None."""
-    if window is None:
+def _frame_window(name, window, sequence_length, fft_length, dtype, rectangular=False):
+    """The window as a tensor of ``fft_length`` samples (centered, zero-padded), or None.
+
+    ``rectangular``: a None window becomes ``sequence_length`` ones when that is shorter.
+    """
+    if window is None and not (rectangular and sequence_length < fft_length):
         return None
-    if isinstance(window, str):
+    if window is None:
+        values = _ops.ones((sequence_length,), dtype=dtype)
+    elif isinstance(window, str):
         check_window_name(window, name)
         values = _core.convert_to_tensor(window_values(window, sequence_length, True, name), dtype=dtype)
     else:
@@ -66,9 +71,10 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
         sequence_stride: hop between frame starts in samples.
         fft_length: FFT size (at least ``sequence_length``); the output has
             ``fft_length // 2 + 1`` frequency bins.
-        window: ``"hann"``, ``"hamming"`` (periodic; other names of
-            ``lamina.ops._windows.WINDOW_NAMES`` also work), a ``(sequence_length,)``
-            tensor, or None for no window.
+        window: ``"hann"``, ``"hamming"`` (periodic; also ``"blackman"``, ``"bartlett"``,
+            ``"boxcar"``), a ``(sequence_length,)`` tensor, or None for no window (as in
+            Keras, the JAX backend then keeps all ``fft_length`` samples of a frame and
+            torch the middle ``sequence_length``).
         center: whether to reflect-pad the signal by ``fft_length // 2`` on both sides so
             that frame ``t`` is centered on sample ``t * sequence_stride``.
 
@@ -83,7 +89,8 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
     _check_lengths("stft", sequence_length, sequence_stride, fft_length)
     x = _core.convert_to_tensor(x)
     dtype = _float_dtype("stft", x)
-    win = _frame_window("stft", window, sequence_length, fft_length, dtype)
+    win = _frame_window("stft", window, sequence_length, fft_length, dtype,
+                        rectangular=backend.spectral.NO_WINDOW_SPAN == "sequence_length")
     if center:
         half = fft_length // 2
         x = _ops.pad(x, ((0, 0),) * (len(x.shape) - 1) + ((half, half),), mode="reflect")
