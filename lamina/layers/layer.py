@@ -130,6 +130,29 @@ class Layer(_tracking.Trackable, backend.BackendLayer):
 
     # -- dtype ------------------------------------------------------------------
     @property
+    def dtype_policy(self):
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        from lamina import dtype_policies
+
+        policy = dtype_policies.get(value)
+        object.__setattr__(self, "_dtype_policy", policy)
+        mode = policy.quantization_mode
+        if mode is not None and self.__dict__.get("built") and not getattr(self, "_is_quantized", False):
+            self.quantize(mode)  # as in Keras: a quantized policy on a built layer quantizes it
+
+    @property
+    def quantization_mode(self):
+        """``"int8"``, ``"int4"``, ``"float8"`` for a quantized layer, else None."""
+        return self._dtype_policy.quantization_mode
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantizes the layer's weights; Dense, EinsumDense and Embedding implement it."""
+        raise NotImplementedError(f"Layer {type(self).__name__} does not have a `quantize` method implemented.")
+
+    @property
     def dtype(self):
         return self.dtype_policy.variable_dtype
 

@@ -109,6 +109,32 @@ class Model(Trainer, ModelSavingMixin, Layer):
                       expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
 
     # -- the stateless API -----------------------------------------------------------
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantizes every quantizable layer (Dense, EinsumDense, Embedding) of the built model.
+
+        Args:
+            mode: ``"int8"``, ``"int4"`` or ``"float8"``; optional when ``config`` is given.
+            config: a ``lamina.quantizers.QuantizationConfig`` (custom quantizers, int4 block size).
+            filters: only layers whose name matches a regex (or one of a list of regexes), or
+                for which a callable returns True, are quantized.
+
+        Layers that cannot take the mode are skipped with a warning, as in Keras.
+
+        Example:
+            >>> model = lamina.Sequential([lamina.Input((8,)), lamina.layers.Dense(4), lamina.layers.Dense(2)])
+            >>> model.quantize("int8", filters="dense_.*")
+            >>> [layer.dtype_policy.name for layer in model.layers][-1]
+            'int8_from_float32'
+        """
+        from lamina.layers.core._quantized import quantize_layers
+
+        type_check = kwargs.pop("type_check", True)
+        if kwargs:
+            raise ValueError(f"Model.quantize of '{self.name}': unrecognized keyword arguments {sorted(kwargs)}.")
+        if quantize_layers(self, mode, config, filters, type_check):
+            self._step_cache = {}
+            self.train_function = self.test_function = self.predict_function = None
+
     def stateless_compute_loss(self, trainable_variables, non_trainable_variables, metrics_variables, x=None,
                                y=None, y_pred=None, sample_weight=None, training=True):
         """``compute_loss`` on explicit variable values, changing no variable.

@@ -24,6 +24,7 @@ PUBLIC_MODULES = {
     "lamina.activations": "keras.activations",
     "lamina.models": "keras.models",
     "lamina.dtype_policies": "keras.dtype_policies",
+    "lamina.quantizers": "keras.quantizers",
 }
 
 # Keras module names (as found in files) -> the lamina modules searched first for that name.
@@ -214,7 +215,7 @@ def public_module_of(cls):
         return None
     if cls.__name__ == "Functional":
         return "keras.src.models.functional"
-    if cls.__name__ in ("Sequential", "Model", "DTypePolicy"):
+    if cls.__name__ in ("Sequential", "Model", "DTypePolicy", "FloatDTypePolicy"):
         return "keras"
     for lamina_module, keras_module in PUBLIC_MODULES.items():
         module = import_quiet(lamina_module)

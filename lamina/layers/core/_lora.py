@@ -19,8 +19,8 @@ from lamina import backend, initializers, ops
 from lamina.layers import _tracking
 
 
-def check_lora_args(layer_name, cls_name, lora_rank, lora_alpha, quantization_config):
-    """Validates the constructor's ``lora_rank``, ``lora_alpha`` and ``quantization_config``."""
+def check_lora_args(layer_name, cls_name, lora_rank, lora_alpha):
+    """Validates the constructor's ``lora_rank`` and ``lora_alpha``."""
     if lora_rank is not None:
         _check_rank(layer_name, cls_name, lora_rank, "lora_rank")
     if lora_alpha is not None and (isinstance(lora_alpha, bool) or not isinstance(lora_alpha, (int, float))
@@ -31,11 +31,6 @@ def check_lora_args(layer_name, cls_name, lora_rank, lora_alpha, quantization_co
         raise ValueError(f"{cls_name} layer '{layer_name}': lora_alpha has no effect without lora_rank (pass both, "
                          f"or call enable_lora(rank, lora_alpha=...)). Received: lora_alpha={lora_alpha!r}, "
                          f"lora_rank=None")
-    if quantization_config is not None:
-        raise ValueError(
-            f"{cls_name} layer '{layer_name}': quantization_config is not supported, lamina has no quantized "
-            f"layers. Expected quantization_config=None. Received: quantization_config={quantization_config!r}"
-        )
 
 
 def _check_rank(layer_name, cls_name, rank, arg):
@@ -51,8 +46,8 @@ class LoRAMixin:
     _lora_constraint = "kernel_constraint"
     _lora_regularizer = "kernel_regularizer"
 
-    def _init_lora(self, lora_rank, lora_alpha, quantization_config):
-        check_lora_args(self.name, type(self).__name__, lora_rank, lora_alpha, quantization_config)
+    def _init_lora(self, lora_rank, lora_alpha):
+        check_lora_args(self.name, type(self).__name__, lora_rank, lora_alpha)
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
@@ -91,11 +86,12 @@ class LoRAMixin:
             raise ValueError(f"{cls_name} layer '{self.name}': LoRA is already enabled (lora_rank="
                              f"{self.lora_rank}); it can be enabled only once.")
         weight = getattr(self, "_" + target)
+        shape = self._lora_weight_shape()
         regularizer = getattr(self, self._lora_regularizer)
         # float32 factors: their small updates would underflow in a float16 weight.
-        a = self.add_weight(name=f"lora_{target}_a", shape=tuple(weight.shape[:-1]) + (rank,),
+        a = self.add_weight(name=f"lora_{target}_a", shape=shape[:-1] + (rank,),
                             initializer=initializers.get(a_initializer), dtype="float32", regularizer=regularizer)
-        b = self.add_weight(name=f"lora_{target}_b", shape=(rank, weight.shape[-1]),
+        b = self.add_weight(name=f"lora_{target}_b", shape=(rank, shape[-1]),
                             initializer=initializers.get(b_initializer), dtype="float32", regularizer=regularizer)
         setattr(self, f"lora_{target}_a", a)
         setattr(self, f"lora_{target}_b", b)
@@ -104,6 +100,10 @@ class LoRAMixin:
         self.lora_rank = rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else rank
         _tracking.bump()
+
+    def _lora_weight_shape(self):
+        """The shape of the weight the factors' product adds to (a quantized layer's float shape)."""
+        return tuple(getattr(self, "_" + self._lora_target).shape)
 
     def _lora_effective(self):
         """The weight the layer computes with: the Variable itself, or ``W + scale * a @ b``."""
@@ -158,7 +158,7 @@ class LoRAMixin:
                 factor.assign(ops.zeros(factor.shape, factor.dtype))
 
     def _lora_config(self):
-        config = {"quantization_config": None}
+        config = {"quantization_config": self._quantized_config()}
         if self.lora_rank:
             config.update(lora_rank=self.lora_rank, lora_alpha=self.lora_alpha)
         return config

@@ -2,11 +2,12 @@
 
 from lamina import activations, constraints, initializers, ops, regularizers
 from lamina.layers.core._lora import LoRAMixin
+from lamina.layers.core._quantized import KernelQuantization
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 
 
-class Dense(LoRAMixin, Layer):
+class Dense(KernelQuantization, LoRAMixin, Layer):
     """A densely connected layer applied to the last axis.
 
     Args:
@@ -19,7 +20,8 @@ class Dense(LoRAMixin, Layer):
         lora_rank: if set, LoRA is enabled at build (see ``enable_lora``): the kernel is frozen
             and the layer trains ``kernel + (lora_alpha / lora_rank) * lora_kernel_a @ lora_kernel_b``.
         lora_alpha: the LoRA scale numerator (default: ``lora_rank``).
-        quantization_config: must be None (lamina has no quantized layers).
+        quantization_config: a ``lamina.quantizers.QuantizationConfig`` used when the layer's
+            dtype policy is quantized (as in a loaded quantized model); see ``quantize``.
 
     Example:
         >>> layer = lamina.layers.Dense(3)
@@ -43,7 +45,8 @@ class Dense(LoRAMixin, Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self._init_lora(lora_rank, lora_alpha, quantization_config)
+        self._init_lora(lora_rank, lora_alpha)
+        self._init_quantization(quantization_config)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -53,13 +56,19 @@ class Dense(LoRAMixin, Layer):
             raise ValueError(
                 f"Dense layer '{self.name}' needs a known last dimension. Received input_shape={input_shape}"
             )
-        self._kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
-                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                       constraint=self.kernel_constraint)
+        self._quantized_weight_shape = (input_dim, self.units)
+        if self.quantization_mode in ("int8", "int4"):
+            self._build_quantized((input_dim, self.units), self.quantization_mode, self.quantization_config)
+        else:
+            self._kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
+                                           initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                           constraint=self.kernel_constraint)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=(self.units,), initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        if self.quantization_mode == "float8":
+            self._build_float8()
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
         self._build_lora()
@@ -69,7 +78,14 @@ class Dense(LoRAMixin, Layer):
         """The kernel Variable; with LoRA enabled, the effective (merged) kernel tensor."""
         return self._lora_effective()
 
-    def call(self, inputs):
+    _quantizable_class = True
+
+    def call(self, inputs, training=None):
+        if self.quantization_mode is not None:
+            x = self._quantized_output(inputs, training)
+            if self.bias is not None:
+                x = ops.add(x, self._quantized_bias())
+            return self.activation(x) if self.activation is not activations.linear else x
         x = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias)

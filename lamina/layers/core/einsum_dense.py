@@ -4,6 +4,8 @@ import re
 
 from lamina import activations, constraints, initializers, ops, regularizers
 from lamina.layers.core._lora import LoRAMixin
+from lamina.layers.core._quantized import KernelQuantization
+from lamina.layers.core._quantized_einsum import EinsumScaleLayout
 from lamina.layers.layer import Layer
 
 _PLAIN = re.compile(r"^([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$")
@@ -83,7 +85,7 @@ def analyze_einsum(layer_name, equation, bias_axes, input_shape, output_shape):
     return tuple(kernel_shape), None if bias_shape is None else tuple(bias_shape), tuple(out_shape)
 
 
-class EinsumDense(LoRAMixin, Layer):
+class EinsumDense(KernelQuantization, LoRAMixin, Layer):
     """A dense layer given by an einsum equation ``"<input>,<kernel>-><output>"``.
 
     Args:
@@ -95,8 +97,10 @@ class EinsumDense(LoRAMixin, Layer):
         bias_axes: letters of the output spec that get a bias, e.g. ``"c"``; None for no bias.
         kernel_* / bias_*: initializers, regularizers, constraints.
         lora_rank / lora_alpha: LoRA, as in ``Dense`` (see ``enable_lora``).
-        gptq_unpacked_column_size / quantization_config: must be None (lamina has no
-            quantized layers; Keras uses them for GPTQ and other quantized kernels).
+        quantization_config: a ``lamina.quantizers.QuantizationConfig`` used when the layer's
+            dtype policy is quantized; see ``quantize``.
+        gptq_unpacked_column_size: must be None (Keras uses it for GPTQ kernels, which lamina
+            does not have).
 
     Example:
         >>> layer = lamina.layers.EinsumDense("abc,cde->abde", output_shape=(None, 2, 4), bias_axes="de")
@@ -112,7 +116,7 @@ class EinsumDense(LoRAMixin, Layer):
         if gptq_unpacked_column_size is not None:
             raise ValueError(
                 f"EinsumDense layer '{self.name}': gptq_unpacked_column_size is not supported, lamina has "
-                "no quantized layers. Expected gptq_unpacked_column_size=None. Received: "
+                "no GPTQ layers. Expected gptq_unpacked_column_size=None. Received: "
                 f"gptq_unpacked_column_size={gptq_unpacked_column_size!r}")
         self.equation = equation
         self.partial_output_shape = tuple(output_shape) if isinstance(output_shape, (list, tuple)) else (output_shape,)
@@ -124,17 +128,25 @@ class EinsumDense(LoRAMixin, Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self._init_lora(lora_rank, lora_alpha, quantization_config)
+        self._init_lora(lora_rank, lora_alpha)
+        self._init_quantization(quantization_config)
 
     def build(self, input_shape):
         kernel_shape, bias_shape, self.full_output_shape = analyze_einsum(
             self.name, self.equation, self.bias_axes, input_shape, self.partial_output_shape)
-        self._kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer=self.kernel_initializer,
-                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self._quantized_weight_shape = tuple(kernel_shape)
+        self._layout = EinsumScaleLayout(self.equation, len(input_shape), kernel_shape)
+        if self.quantization_mode in ("int8", "int4"):
+            self._build_quantized(kernel_shape, self.quantization_mode, self.quantization_config)
+        else:
+            self._kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer=self.kernel_initializer,
+                                           regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
         self.bias = None
         if bias_shape is not None:
             self.bias = self.add_weight(name="bias", shape=bias_shape, initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        if self.quantization_mode == "float8":
+            self._build_float8()
         self.built = True
         self._build_lora()
 
@@ -143,11 +155,46 @@ class EinsumDense(LoRAMixin, Layer):
         """The kernel Variable; with LoRA enabled, the effective (merged) kernel tensor."""
         return self._lora_effective()
 
-    def call(self, inputs):
+    def call(self, inputs, training=None):
+        if self.quantization_mode is not None:
+            x = self._quantized_output(inputs, training)
+            if self.bias is not None:
+                x = ops.add(x, self._quantized_bias())
+            return self.activation(x) if self.activation is not activations.linear else x
         x = ops.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias)
         return self.activation(x) if self.activation is not activations.linear else x
+
+    # -- quantization hooks (see _quantized.KernelQuantization): scales in the output's layout --
+    _quantizable_class = True
+
+    def _int8_reduced_axes(self, kernel_shape):
+        return self._layout.kernel_reduced_axes
+
+    def _kernel_reduced_axes(self, shape):
+        return self._layout.kernel_reduced_axes
+
+    def _int8_scale_shape(self):
+        return self._layout.kernel_scale_shape
+
+    def _int8_scale_from_kept(self, scale):
+        return self._layout.kernel_scale_to_output(scale)
+
+    def _int8_scale_for_weight(self, scale):
+        return self._layout.kernel_scale_to_kernel(scale)
+
+    def _input_scale_for_output(self, scale):
+        return self._layout.input_scale_to_output(scale)
+
+    def _inputs_quantized(self, inputs):
+        return self.inputs_quantizer(inputs, axis=self._layout.input_reduced_axes)
+
+    def _contract(self, inputs, kernel):
+        return ops.einsum(self.equation, inputs, kernel)
+
+    def _inputs_grad(self, upstream, float_kernel):
+        return ops.einsum(self._layout.input_grad_equation, upstream, float_kernel)
 
     def compute_output_shape(self, input_shape):
         return analyze_einsum(self.name, self.equation, self.bias_axes, input_shape, self.partial_output_shape)[2]

@@ -4,10 +4,11 @@ import warnings
 
 from lamina import backend, constraints, initializers, ops, regularizers
 from lamina.layers.core._lora import LoRAMixin
+from lamina.layers.core._quantized import EmbeddingQuantization
 from lamina.layers.layer import Layer
 
 
-class Embedding(LoRAMixin, Layer):
+class Embedding(EmbeddingQuantization, LoRAMixin, Layer):
     """Maps integer ids in ``[0, input_dim)`` to vectors of size ``output_dim``.
 
     Args:
@@ -18,7 +19,8 @@ class Embedding(LoRAMixin, Layer):
         weights: optional initial value of the embeddings (a list holding one array).
         lora_rank / lora_alpha: LoRA on the embeddings (see ``enable_lora``); the factors are
             ``lora_embeddings_a`` ``(input_dim, rank)`` and ``lora_embeddings_b`` ``(rank, output_dim)``.
-        quantization_config: must be None (lamina has no quantized layers).
+        quantization_config: a ``lamina.quantizers.QuantizationConfig`` used when the layer's
+            dtype policy is quantized (int8 or int4); see ``quantize``.
         input_length: deprecated, as in Keras 3 (it warns); lamina still checks it against the
             length (axis 1) of the inputs the layer is built for.
 
@@ -43,7 +45,8 @@ class Embedding(LoRAMixin, Layer):
         self.mask_zero = mask_zero
         self.supports_masking = mask_zero
         self._pending_weights = weights
-        self._init_lora(lora_rank, lora_alpha, quantization_config)
+        self._init_lora(lora_rank, lora_alpha)
+        self._init_quantization(quantization_config)
         if input_length is not None:
             warnings.warn(f"Embedding layer '{self.name}': the argument input_length is deprecated in Keras 3; "
                           f"remove it. lamina only checks it against the inputs' length. Received: "
@@ -59,10 +62,14 @@ class Embedding(LoRAMixin, Layer):
         if self.input_length is not None and length is not None and length != self.input_length:
             raise ValueError(f"Embedding layer '{self.name}': inputs of length {self.input_length} (input_length) "
                              f"expected. Received: input_shape={tuple(input_shape)}")
-        self._embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
-                                           initializer=self.embeddings_initializer, name="embeddings",
-                                           regularizer=self.embeddings_regularizer,
-                                           constraint=self.embeddings_constraint)
+        self._quantized_weight_shape = (self.input_dim, self.output_dim)
+        if self.quantization_mode in ("int8", "int4"):
+            self._build_quantized(self._quantized_weight_shape, self.quantization_mode, self.quantization_config)
+        else:
+            self._embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
+                                               initializer=self.embeddings_initializer, name="embeddings",
+                                               regularizer=self.embeddings_regularizer,
+                                               constraint=self.embeddings_constraint)
         self.built = True
         if self._pending_weights is not None:
             self.set_weights(self._pending_weights)
@@ -74,7 +81,11 @@ class Embedding(LoRAMixin, Layer):
         """The embeddings Variable; with LoRA enabled, the effective (merged) table."""
         return self._lora_effective()
 
+    _quantizable_class = True
+
     def call(self, inputs):
+        if self.quantization_mode is not None:
+            return self._quantized_output(inputs)
         if not backend.is_int_dtype(inputs.dtype):
             inputs = ops.cast(inputs, "int32")
         return ops.take(self.embeddings, inputs, axis=0)
