@@ -28,6 +28,12 @@ from lamina.losses.classes import (
     SquaredHinge,
     Tversky,
 )
+from lamina.losses.circle import (
+    CategoricalGeneralizedCrossEntropy,
+    Circle,
+    categorical_generalized_cross_entropy,
+    circle,
+)
 from lamina.losses.functions import (
     KLD,
     MAE,
@@ -68,13 +74,15 @@ _CLASSES = (
     BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy, CategoricalFocalCrossentropy,
     CategoricalHinge, CosineSimilarity, CTC, Dice, Hinge, Huber, KLDivergence, LogCosh, MeanAbsoluteError,
     MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError, Poisson,
-    SparseCategoricalCrossentropy, SquaredHinge, Tversky, Loss, LossFunctionWrapper,
+    SparseCategoricalCrossentropy, SquaredHinge, Tversky, Loss, LossFunctionWrapper, Circle,
+    CategoricalGeneralizedCrossEntropy,
 )
 _FUNCTIONS = (
     binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
     categorical_focal_crossentropy, categorical_hinge, cosine_similarity, ctc, dice, hinge, huber,
     kl_divergence, log_cosh, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
-    mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge, tversky,
+    mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge, tversky, circle,
+    categorical_generalized_cross_entropy,
 )
 _ALIASES = {
     "mse": mean_squared_error, "MSE": mean_squared_error, "mae": mean_absolute_error,

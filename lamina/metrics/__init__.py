@@ -54,6 +54,12 @@ from lamina.metrics.confusion import (
     TrueNegatives,
     TruePositives,
 )
+from lamina.metrics.correlation import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
+)
 from lamina.metrics.f_score import F1Score, FBetaScore
 from lamina.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from lamina.metrics.metric import Metric
@@ -87,7 +93,7 @@ _CLASSES = (
     MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU, BinaryCrossentropy, CategoricalCrossentropy,
     SparseCategoricalCrossentropy, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge,
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
-    RootMeanSquaredError, LogCoshError, CosineSimilarity, R2Score,
+    RootMeanSquaredError, LogCoshError, CosineSimilarity, R2Score, PearsonCorrelation, ConcordanceCorrelation,
 )
 _FUNCTIONS = (
     accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
@@ -95,7 +101,7 @@ _FUNCTIONS = (
     binary_focal_crossentropy, categorical_crossentropy, categorical_focal_crossentropy,
     sparse_categorical_crossentropy, categorical_hinge, hinge, squared_hinge, huber, kl_divergence,
     log_cosh, poisson, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
-    mean_squared_logarithmic_error,
+    mean_squared_logarithmic_error, pearson_correlation, concordance_correlation,
 )
 
 # For deserialization: class names give classes, function names give functions.
