@@ -14,13 +14,17 @@ from lamina.optimizers.adamax import Adamax
 from lamina.optimizers.adamw import AdamW
 from lamina.optimizers.base_optimizer import Optimizer
 from lamina.optimizers.ftrl import Ftrl
+from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.rmsprop import RMSprop
+from lamina.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from lamina.optimizers.sgd import SGD
 
-_BUILTINS = (Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD)
+_BUILTINS = (Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, Muon, Nadam, RMSprop,
+             ScheduleFreeAdamW, SGD)
 _BY_NAME = {cls.__name__.lower(): cls for cls in _BUILTINS}
 
 __all__ = [cls.__name__ for cls in _BUILTINS] + ["LossScaleOptimizer", "Optimizer", "deserialize", "get", "schedules", "serialize"]
