@@ -5,12 +5,18 @@ from lamina.layers.preprocessing.hashing import HashedCrossing, Hashing
 from lamina.layers.preprocessing.image_augmentation import (RandomBrightness, RandomContrast, RandomCrop,
                                                             RandomFlip, RandomHeight, RandomRotation,
                                                             RandomTranslation, RandomWidth, RandomZoom)
+from lamina.layers.preprocessing.image_color import (AutoContrast, Equalization, RandomColorDegeneration,
+                                                     RandomColorJitter, RandomGrayscale, RandomHue, RandomInvert,
+                                                     RandomPosterization, RandomSaturation, RandomSharpness,
+                                                     Solarization)
 from lamina.layers.preprocessing.image_layers import CenterCrop, Rescaling, Resizing
 from lamina.layers.preprocessing.lookup import IntegerLookup, StringLookup
 from lamina.layers.preprocessing.normalization import Normalization
 from lamina.layers.preprocessing.text_vectorization import TextVectorization
 
-__all__ = ["CategoryEncoding", "CenterCrop", "Discretization", "HashedCrossing", "Hashing", "IntegerLookup",
+__all__ = ["AutoContrast", "Equalization", "RandomColorDegeneration", "RandomColorJitter", "RandomGrayscale",
+           "RandomHue", "RandomInvert", "RandomPosterization", "RandomSaturation", "RandomSharpness", "Solarization",
+           "CategoryEncoding", "CenterCrop", "Discretization", "HashedCrossing", "Hashing", "IntegerLookup",
            "Normalization", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomHeight",
            "RandomRotation", "RandomTranslation", "RandomWidth", "RandomZoom", "Rescaling", "Resizing",
            "StringLookup", "TextVectorization"]
