@@ -97,7 +97,11 @@ def _check_size(size, caller, name):
 def load_image(path, image_size, num_channels=3, interpolation="bilinear",
                data_format="channels_last", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False):
     """Reads one image file as a float32 array resized to ``image_size``."""
-    from PIL import Image
+    try:
+        from PIL import Image
+    except ImportError as e:
+        raise ImportError("image_dataset_from_directory needs Pillow to decode images: "
+                          "`pip install Pillow` (or lamina[image]).") from e
 
     mode = {1: "L", 3: "RGB", 4: "RGBA"}[num_channels]
     try:

@@ -15,6 +15,7 @@ from lamina.trainers.data_adapters.data_utils import (
 from lamina.trainers.data_adapters.iter_adapters import (
     IterableDataAdapter,
     generator_adapter,
+    grain_adapter,
     py_dataset_adapter,
     tf_dataset_adapter,
     torch_dataloader_adapter,
@@ -42,12 +43,13 @@ def _is_dataset_source(x):
     from lamina.utils.py_dataset import PyDataset
 
     return (isinstance(x, (PyDataset, types.GeneratorType)) or data_utils.is_torch_object(x)
-            or hasattr(x, "as_numpy_iterator"))
+            or hasattr(x, "as_numpy_iterator") or data_utils.is_grain_object(x))
 
 
 def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False,
                      class_weight=None):
-    """Picks the adapter for ``x`` (arrays, generator, PyDataset, DataLoader, tf.data).
+    """Picks the adapter for ``x`` (arrays, generator, PyDataset, DataLoader, tf.data or
+    lamina.utils.Dataset, grain).
 
     Raises a ValueError naming the argument when ``y`` or ``sample_weight`` are given with
     a dataset (which must yield them itself).
@@ -66,6 +68,8 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=Fal
             return torch_dataloader_adapter(x, class_weight=class_weight)
         if hasattr(x, "as_numpy_iterator"):
             return tf_dataset_adapter(x, class_weight=class_weight)
+        if data_utils.is_grain_object(x):
+            return grain_adapter(x, class_weight=class_weight)
         return generator_adapter(x, class_weight=class_weight)
     if hasattr(x, "__next__") and hasattr(x, "__iter__"):
         return generator_adapter(x, class_weight=class_weight)

@@ -51,6 +51,12 @@ def is_torch_object(x, names=("DataLoader",)):
         cls.__name__ in names for cls in type(x).__mro__)
 
 
+def is_grain_object(x):
+    """Whether ``x`` is a grain ``MapDataset``, ``IterDataset`` or ``DataLoader`` (duck-typed)."""
+    return any(cls.__name__ in ("MapDataset", "IterDataset", "DataLoader")
+               and (cls.__module__ or "").startswith("grain") for cls in type(x).__mro__)
+
+
 def to_numpy(x, name="data"):
     """Converts one leaf (array, list, tensor, scalar) to a NumPy array."""
     if x is None or isinstance(x, np.ndarray):

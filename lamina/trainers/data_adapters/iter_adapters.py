@@ -1,5 +1,6 @@
-"""Batches from iterables: Python generators, ``PyDataset``, torch ``DataLoader`` and
-``tf.data.Dataset`` (both duck-typed, so neither library is imported here)."""
+"""Batches from iterables: Python generators, ``PyDataset``, torch ``DataLoader``,
+``tf.data.Dataset`` and grain datasets (duck-typed, so none of those libraries is imported
+here)."""
 
 import itertools
 
@@ -91,8 +92,17 @@ def tf_dataset_adapter(dataset, class_weight=None):
         n = card if card >= 0 else None
     except Exception:
         n = None
+    # Also serves lamina.utils.Dataset, which offers the same two methods.
+    source = "tf.data.Dataset" if type(dataset).__module__.startswith("tensorflow") else type(dataset).__name__
     return IterableDataAdapter(dataset.as_numpy_iterator, num_batches=n, reiterable=True,
-                               class_weight=class_weight, source="tf.data.Dataset")
+                               class_weight=class_weight, source=source)
+
+
+def grain_adapter(dataset, class_weight=None):
+    """A grain ``MapDataset``/``IterDataset``/``DataLoader`` yielding batches; each epoch is a
+    new pass. Like Keras, the number of batches is left unknown (grain datasets may repeat)."""
+    return IterableDataAdapter(lambda: iter(dataset), num_batches=None, reiterable=True,
+                               class_weight=class_weight, source=f"grain {type(dataset).__name__}")
 
 
 def py_dataset_adapter(dataset, class_weight=None, shuffle=False):
