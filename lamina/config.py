@@ -1,4 +1,10 @@
-"""``lamina.config``: global settings (dtypes, image layout, threads, memory)."""
+"""``lamina.config``: global settings (dtypes, image layout, threads, memory, logging, limits).
+
+Keras 3 switches lamina leaves out on purpose: ``set_backend`` (the engine is chosen once, at
+import, by ``LAMINA_BACKEND``), traceback filtering (lamina does not rewrite tracebacks, so
+the switch would do nothing), the flash-attention switches (lamina's attention always uses
+one plain kernel) and ``is_nnx_enabled`` (lamina layers are not Flax NNX modules).
+"""
 
 from lamina import backend as _backend
 from lamina.backend import (  # noqa: F401
@@ -10,7 +16,19 @@ from lamina.backend import (  # noqa: F401
     set_floatx,
     set_image_data_format,
 )
+from lamina.backend.common.config import (  # noqa: F401
+    max_epochs,
+    max_steps_per_epoch,
+    set_max_epochs,
+    set_max_steps_per_epoch,
+)
 from lamina.dtype_policies import dtype_policy, set_dtype_policy  # noqa: F401
+from lamina.saving.serialization_lib import enable_unsafe_deserialization  # noqa: F401
+from lamina.utils.io_utils import (  # noqa: F401
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
 
 
 def set_num_threads(intra_op, inter_op=None):

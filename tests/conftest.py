@@ -10,9 +10,11 @@ os.environ.setdefault("KERAS_BACKEND", os.environ.get("LAMINA_BACKEND", "jax"))
 
 @pytest.fixture(autouse=True)
 def _fresh_session():
-    import lamina
+    from lamina.backend.common import naming
 
-    lamina.utils.clear_session(free_memory=False)
+    # Fresh automatic names for each test. Not a full clear_session: compiled steps stay
+    # shared across tests (same structure, same computation), which keeps the suite fast.
+    naming.reset_names()
     np.random.seed(0)
     yield
 

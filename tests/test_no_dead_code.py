@@ -31,14 +31,7 @@ LAMINA = ROOT / "lamina"
 PRIVATE_PACKAGES = {("lamina", "backend", "jax"), ("lamina", "backend", "torch"), ("lamina", "backend", "common")}
 
 # Unused today, kept on purpose: "path::name" -> why.
-EXCEPTIONS = {
-    "lamina/backend/jax/step.py::clear_cache":
-        "meant for clear_session (its docstring says so) but not wired in; clearing compiled steps on every "
-        "clear_session (the test suite calls it before each test) is a behaviour change for the step owners",
-    "lamina/backend/torch/step.py::clear_cache": "the torch counterpart of the JAX clear_cache (a no-op)",
-    "lamina/trainers/steps_policy.py::clear_decisions":
-        "the steps-per-execution counterpart of clear_cache, for the same clear_session wiring",
-}
+EXCEPTIONS = {}
 
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -20,6 +20,7 @@ from lamina.backend.common.config import (
 )
 from lamina.backend.common.dtypes import is_float_dtype, is_int_dtype, result_type, standardize_dtype
 from lamina.backend.common.naming import get_uid
+from lamina.backend.common.session import clear_session
 from lamina.backend.common.keras_tensor import KerasTensor, any_symbolic, is_keras_tensor
 from lamina.backend.common.random_seed import SeedGenerator, draw_seed, set_global_seed
 from lamina.backend.common.stateless_scope import (AutocastScope, StatelessScope, get_autocast_dtype,

@@ -4,6 +4,7 @@ import numbers
 
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.monitor_callback import to_float
+from lamina.utils.io_utils import print_msg
 
 
 class LearningRateScheduler(Callback):
@@ -46,7 +47,7 @@ class LearningRateScheduler(Callback):
                              f"type {type(lr).__name__}")
         optimizer.learning_rate = float(lr)
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {float(lr)}.")
+            print_msg(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {float(lr)}.")
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

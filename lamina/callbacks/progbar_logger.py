@@ -2,6 +2,7 @@
 
 from lamina.callbacks.callback import Callback
 from lamina.utils.progbar import Progbar
+from lamina.utils.io_utils import print_msg
 
 
 class ProgbarLogger(Callback):
@@ -54,7 +55,7 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._reset()
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
         self._last_step = batch

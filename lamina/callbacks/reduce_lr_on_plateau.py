@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 from lamina.callbacks.monitor_callback import MonitorCallback, to_float
+from lamina.utils.io_utils import print_msg
 
 
 class ReduceLROnPlateau(MonitorCallback):
@@ -77,6 +78,6 @@ class ReduceLROnPlateau(MonitorCallback):
                     new_lr = max(old_lr * self.factor, self.min_lr)
                     optimizer.learning_rate = new_lr
                     if self.verbose > 0:
-                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new_lr}.")
+                        print_msg(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new_lr}.")
                     self.cooldown_counter = self.cooldown
                     self.wait = 0

@@ -4,6 +4,7 @@ import numpy as np
 
 from lamina import backend
 from lamina.callbacks.callback import Callback
+from lamina.utils.io_utils import print_msg
 
 
 class TerminateOnNaN(Callback):
@@ -41,5 +42,5 @@ class TerminateOnNaN(Callback):
             if self.raise_error:
                 raise RuntimeError(f"TerminateOnNaN: NaN or Inf loss encountered at batch {batch}. Loss value: "
                                    f"{loss}. Terminating training immediately (raise_error=True).")
-            print(f"Batch {batch}: Invalid loss, terminating training")
+            print_msg(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True

@@ -1,3 +1,13 @@
 """``lamina.datasets``: small datasets, shipped (digits) or downloaded once and cached."""
 
-from lamina.datasets import boston_housing, cifar10, digits, fashion_mnist, imdb, mnist  # noqa: F401
+from lamina.datasets import (  # noqa: F401
+    boston_housing,
+    california_housing,
+    cifar10,
+    cifar100,
+    digits,
+    fashion_mnist,
+    imdb,
+    mnist,
+    reuters,
+)

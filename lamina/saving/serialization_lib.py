@@ -21,9 +21,30 @@ _KERAS_ONLY_NEUTRAL = {"quantization_config": None, "input_axes": None, "output_
                        "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99, "synchronized": False}
 
 
+_unsafe = {"enabled": False}
+
+
+def enable_unsafe_deserialization():
+    """Turns safe mode off for the rest of the process: every load may run code stored in
+    files (a Lambda's bytecode, a pickled torch module), whatever ``safe_mode`` it is given.
+    Only for files you trust; there is no switch back (as in Keras).
+    """
+    _unsafe["enabled"] = True
+
+
 def in_safe_mode():
     """Whether loading refuses to run code stored in files (Lambda bytecode)."""
+    if _unsafe["enabled"]:
+        return False
     return getattr(_state, "safe_mode", True)
+
+
+def resolve_safe_mode(safe_mode):
+    """The safe mode a load runs under: ``safe_mode`` as given (None: the enclosing setting),
+    unless ``enable_unsafe_deserialization()`` has turned it off everywhere."""
+    if _unsafe["enabled"]:
+        return False
+    return in_safe_mode() if safe_mode is None else bool(safe_mode)
 
 
 class SafeModeScope:
@@ -39,7 +60,7 @@ class SafeModeScope:
         self.safe_mode = safe_mode
 
     def __enter__(self):
-        self._previous = in_safe_mode()
+        self._previous = getattr(_state, "safe_mode", True)
         if self.safe_mode is not None:
             _state.safe_mode = bool(self.safe_mode)
         return self
@@ -365,11 +386,12 @@ def deserialize_function(config, custom_objects=None, safe_mode=None):
         config = {"class_name": "__lambda__",
                   "config": {"code": config[0], "defaults": config[1], "closure": config[2]}}
     if isinstance(config, dict) and config.get("class_name") == "__lambda__":
-        if safe_mode if safe_mode is not None else in_safe_mode():
+        if resolve_safe_mode(safe_mode):
             raise ValueError(
                 "Refusing to load a Lambda layer's Python bytecode because safe_mode is on: loading it "
                 "would run code stored in the file. If you trust the file, pass `safe_mode=False` to "
-                "load_model (or deserialize_keras_object / model_from_json)."
+                "load_model (or deserialize_keras_object / model_from_json), or call "
+                "lamina.config.enable_unsafe_deserialization()."
             )
         import base64
         import marshal

@@ -2,10 +2,13 @@
 contract (capabilities and methods) is ``backend/common/step_executor.py``; how the loop
 builds and feeds it is ``pipeline.py``."""
 
+import warnings
+
 import numpy as np
 
 from lamina import backend
 from lamina.backend import tree
+from lamina.backend.common import config
 from lamina.models import host_split
 from lamina.trainers import state as state_lib
 from lamina.trainers import state_steps
@@ -49,6 +52,26 @@ def _resolve_verbose(verbose):
     return int(verbose)
 
 
+def _capped_epochs(epochs):
+    limit = config.max_epochs()
+    if limit is not None and limit < epochs:
+        warnings.warn(f"fit: limiting epochs to {limit} (lamina.config.set_max_epochs). Received: epochs={epochs}",
+                      stacklevel=3)
+        return limit
+    return epochs
+
+
+def _capped_steps(steps, adapter):
+    """``steps`` (None: the whole data) capped by ``lamina.config.set_max_steps_per_epoch``."""
+    limit = config.max_steps_per_epoch()
+    if limit is None:
+        return steps
+    available = steps if steps is not None else adapter.num_batches
+    if available is None or limit < available:
+        return limit
+    return steps
+
+
 def pythonify_logs(logs):
     """Logs with every value a Python float (nested dicts flattened)."""
     out = {}
@@ -72,6 +95,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     model._assert_compiled("fit")
     model.make_train_function()
     verbose = _resolve_verbose(verbose)
+    epochs = _capped_epochs(epochs)
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
     x = _check_inputs(model, x)
@@ -80,6 +104,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     val_adapter = None
     if validation_data is not None:
         val_adapter = _validation_adapter(validation_data, validation_batch_size or batch_size)
+    steps_per_epoch = _capped_steps(steps_per_epoch, adapter)
     steps = steps_per_epoch if steps_per_epoch is not None else adapter.num_batches
     cbs = _callback_list(model, callbacks, verbose, epochs, steps, add_history=True)
     fuse_ok = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
@@ -211,6 +236,7 @@ def _check_inputs(model, x):
 
 # -- evaluate ----------------------------------------------------------------------------
 def _run_evaluation(model, adapter, steps, cbs, verbose):
+    steps = _capped_steps(steps, adapter)
     symbolic_build(model, adapter, "test")
     test_fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)
     hooks = _has_batch_hooks(cbs)
@@ -247,6 +273,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     verbose = _resolve_verbose(verbose)
     x = _check_inputs(model, x)
     adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, shuffle=False)
+    steps = _capped_steps(steps, adapter)
     n = steps if steps is not None else adapter.num_batches
     cbs = _callback_list(model, callbacks, verbose, 1, n, add_history=False)
     logs = _run_evaluation(model, adapter, steps, cbs, verbose)
@@ -308,6 +335,7 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
         model._step_cache.pop("predict_fast", None)
     verbose = _resolve_verbose(verbose)
     adapter = get_data_adapter(x, batch_size=batch_size, shuffle=False)
+    steps = _capped_steps(steps, adapter)
     n = steps if steps is not None else adapter.num_batches
     cbs = _callback_list(model, callbacks, verbose, 1, n, add_history=False)
     fuse = not _needs_every_batch(cbs) and not host_split.has_host_layers(model)

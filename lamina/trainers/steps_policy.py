@@ -2,13 +2,16 @@
 
 import time
 
+from lamina.backend.common.session import on_clear_session
+
 _DECISIONS = {}
 _CALL_TARGET_S = 0.01  # a fused call of ~10 ms makes dispatch overhead negligible
 _MAX_K = 64
 _LOOP_CALL_TARGET_S = 0.25
 
 
-def clear_decisions():
+@on_clear_session
+def _clear_decisions():
     _DECISIONS.clear()
 
 

@@ -1,7 +1,9 @@
 """A text progress bar with per-step timing, in Keras's layout.
 
 On a terminal the line is redrawn in place (at most every ``interval`` seconds); when the
-output is not a terminal only finished lines are written, so logs stay readable.
+output is not a terminal only finished lines are written, so logs stay readable. With
+interactive logging off (``lamina.config.disable_interactive_logging()``) finished lines go
+to the ``lamina`` logger instead.
 """
 
 import os
@@ -9,6 +11,8 @@ import sys
 import time
 
 import numpy as np
+
+from lamina.utils import io_utils
 
 
 def _is_interactive(stream):
@@ -59,8 +63,7 @@ class Progbar:
         stream: where to write (default ``sys.stdout``).
 
     Example:
-        >>> from lamina.utils.progbar import Progbar
-        >>> bar = Progbar(10, verbose=1)
+        >>> bar = lamina.utils.Progbar(10, verbose=1)
         >>> for i in range(10):
         ...     bar.update(i + 1, [("loss", 0.1 * i)])
         10/10 ━━━━━━━━━━━━━━━━━━━━ ... - loss: 0.4500
@@ -102,11 +105,17 @@ class Progbar:
         now = time.time()
         if self.verbose == 0 or self._done:
             return
-        if not finalize and (not self._dynamic or self.verbose != 1 or now - self._last_draw < self.interval):
+        interactive = io_utils.is_interactive_logging_enabled()
+        dynamic = self._dynamic and interactive
+        if not finalize and (not dynamic or self.verbose != 1 or now - self._last_draw < self.interval):
             return
         self._last_draw = now
         line = self._render(current, now, finalize)
-        if self.verbose == 1 and self._dynamic:
+        if not interactive:
+            io_utils.print_msg(line)
+            self._done = True
+            return
+        if self.verbose == 1 and dynamic:
             pad = max(0, self._prev_len - len(line))
             self.stream.write("\r" + line + " " * pad)
             self._prev_len = len(line)

@@ -1,11 +1,11 @@
-"""Session-level helpers: reproducible seeds and resetting automatic names."""
+"""Session-level helpers: reproducible seeds and resetting the session."""
 
 import random as _pyrandom
 
 import numpy as np
 
 from lamina import backend
-from lamina.backend.common import naming
+from lamina.backend import clear_session  # noqa: F401 (Keras lists it under utils too)
 
 
 def set_random_seed(seed):
@@ -19,12 +19,3 @@ def set_random_seed(seed):
     _pyrandom.seed(int(seed))
     np.random.seed(int(seed))
     backend.set_global_seed(int(seed))
-
-
-def clear_session(free_memory=True):
-    """Resets automatic names (``dense``, ``dense_1`` ... start again); with ``free_memory``, collects garbage."""
-    naming.reset_names()
-    import gc
-
-    if free_memory:
-        gc.collect()

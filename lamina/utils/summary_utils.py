@@ -3,6 +3,7 @@
 import shutil
 
 from lamina.backend import KerasTensor, dtypes, tree
+from lamina.utils import io_utils
 
 
 def _format_size(num_bytes):
@@ -124,6 +125,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     total_count = trainable_count + non_trainable_count + optimizer_count
     total_size = trainable_size + non_trainable_size + optimizer_size
 
+    if print_fn is None and not io_utils.is_interactive_logging_enabled():
+        print_fn = io_utils.print_msg
     console = Console(width=width + 4, highlight=False, force_terminal=False if print_fn else None,
                       color_system=None if print_fn else "auto", record=False)
     with console.capture() as capture:

@@ -105,3 +105,59 @@ def standardize_data_format(data_format):
             f"Expected data_format to be one of {_VALID_IMAGE_FORMATS}. Received: data_format={data_format!r}"
         )
     return data_format
+
+
+# -- debugging limits on fit / evaluate / predict --------------------------------------------
+def _limit_from_env(variable):
+    text = os.environ.get(variable)
+    if not text:
+        return None
+    try:
+        return _check_limit(int(text), variable)
+    except ValueError as e:
+        raise ValueError(f"The environment variable {variable} must be a positive integer. Received: {text!r}") from e
+
+
+def _check_limit(value, name):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name}: expected a positive integer or None. Received: {value!r}")
+    return int(value)
+
+
+_config["max_epochs"] = _limit_from_env("LAMINA_MAX_EPOCHS")
+_config["max_steps_per_epoch"] = _limit_from_env("LAMINA_MAX_STEPS_PER_EPOCH")
+
+
+def set_max_epochs(max_epochs):
+    """Caps the epochs of every ``fit()`` call (None removes the cap); for quick debugging runs.
+
+    The ``LAMINA_MAX_EPOCHS`` environment variable sets it at start-up.
+
+    Example:
+        >>> lamina.config.set_max_epochs(2)
+        >>> lamina.config.max_epochs()
+        2
+        >>> lamina.config.set_max_epochs(None)
+    """
+    _config["max_epochs"] = _check_limit(max_epochs, "set_max_epochs")
+
+
+def max_epochs():
+    """The cap on epochs per ``fit()`` call, or None."""
+    return _config["max_epochs"]
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch):
+    """Caps the steps of every epoch of ``fit()`` and of every ``evaluate()`` and ``predict()``
+    call (None removes the cap); for quick debugging runs.
+
+    The ``LAMINA_MAX_STEPS_PER_EPOCH`` environment variable sets it at start-up.
+    """
+    _config["max_steps_per_epoch"] = _check_limit(max_steps_per_epoch, "set_max_steps_per_epoch")
+
+
+def max_steps_per_epoch():
+    """The cap on steps per epoch (and per evaluate/predict call), or None."""
+    return _config["max_steps_per_epoch"]

@@ -26,20 +26,35 @@ class name_scope:
 
     Args:
         name: the path component to push.
-        caller: the object pushing it; a second push by the same caller is a no-op, so a
-            layer's ``__call__``, ``build`` and ``add_weight`` give one ``dense/`` prefix.
+        caller: the object pushing it; with ``deduplicate``, a second push of the same name by
+            the same caller is a no-op, so a layer's ``__call__``, ``build`` and ``add_weight``
+            give one ``dense/`` prefix.
+        deduplicate: whether that second push is skipped.
+        override_parent: a path that replaces the enclosing scopes' path below this one.
+
+    Example:
+        >>> with lamina.name_scope("block"):
+        ...     with lamina.name_scope("dense"):
+        ...         v = lamina.Variable(1.0, name="kernel")
+        >>> v.path
+        'block/dense/kernel'
     """
 
-    def __init__(self, name, caller=None):
+    def __init__(self, name, caller=None, deduplicate=True, override_parent=None):
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"name_scope: expected a non-empty string for name. Received: name={name!r}")
         self.name = name
         self.caller = caller
+        self.deduplicate = deduplicate
+        self.override_parent = override_parent
         self._pushed = False
 
     def __enter__(self):
         stack = _path_stack()
-        if self.caller is not None and stack and stack[-1][1] is self.caller:
+        if self.deduplicate and self.caller is not None and stack and stack[-1][1] is self.caller \
+                and stack[-1][0] == self.name:
             return self
-        stack.append((self.name, self.caller))
+        stack.append((self.name, self.caller, self.override_parent))
         self._pushed = True
         return self
 
@@ -50,7 +65,12 @@ class name_scope:
 
 
 def current_path():
-    return "/".join(name for name, _ in _path_stack())
+    parts = []
+    for name, _, override_parent in _path_stack():
+        if override_parent is not None:
+            parts = [p for p in override_parent.split("/") if p]
+        parts.append(name)
+    return "/".join(parts)
 
 
 class Variable:

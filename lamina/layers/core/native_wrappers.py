@@ -108,12 +108,12 @@ class TorchModuleWrapper(Layer):
     @classmethod
     def from_config(cls, config, custom_objects=None, safe_mode=None):
         """Unpickles the module only with ``safe_mode=False``; otherwise raises, as Keras 3 does."""
-        from lamina.saving.serialization_lib import in_safe_mode
+        from lamina.saving.serialization_lib import resolve_safe_mode
 
         config = dict(config)
         if isinstance(config.get("module"), str):
             backend.native.require_torch(cls.__name__)
-            if safe_mode if safe_mode is not None else in_safe_mode():
+            if resolve_safe_mode(safe_mode):
                 raise ValueError(
                     f"{cls.__name__} '{config.get('name')}': refusing to unpickle the torch.nn.Module stored in "
                     "the config because safe_mode is on: unpickling runs code from the file. If you trust the "
