@@ -41,7 +41,7 @@ def test_generalized_cross_entropy_matches_keras(q):
     want = keras.losses.CategoricalGeneralizedCrossEntropy(q=q)(labels, PROBS, sample_weight=WEIGHTS)
     np.testing.assert_allclose(_np(got), keras.ops.convert_to_numpy(want), rtol=1e-5)
     got = losses.categorical_generalized_cross_entropy(labels, PROBS, q=q)
-    want = keras.losses.categorical_generalized_cross_entropy(labels, PROBS, q=q)
+    want = keras.losses.categorical_generalized_cross_entropy(labels, keras.ops.convert_to_tensor(PROBS), q=q)
     np.testing.assert_allclose(_np(got), keras.ops.convert_to_numpy(want), rtol=1e-5)
 
 
