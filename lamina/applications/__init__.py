@@ -1,5 +1,17 @@
-"""``lamina.applications``: classic image models (VGG16/19, ResNet50/101/152), optionally with ImageNet weights."""
+"""``lamina.applications``: classic image models, optionally with ImageNet weights.
+
+One submodule per family (``vgg16``, ``resnet50``, ``mobilenet_v2`` ...), each with the
+model functions, ``preprocess_input`` and ``decode_predictions``.
+"""
 
 from lamina.applications import imagenet_utils, resnet, vgg  # noqa: F401
 from lamina.applications.resnet import ResNet50, ResNet101, ResNet152
 from lamina.applications.vgg import VGG16, VGG19
+from lamina.applications import mobilenet  # noqa: F401
+from lamina.applications.mobilenet import MobileNet
+from lamina.applications import efficientnet  # noqa: F401
+from lamina.applications.efficientnet import (EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3,
+                                              EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7)
+from lamina.applications import mobilenet_v2, mobilenet_v3  # noqa: F401
+from lamina.applications.mobilenet_v2 import MobileNetV2
+from lamina.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small

@@ -59,7 +59,7 @@ def _resnet(name, include_top, weights, input_tensor, input_shape, pooling, clas
         x = layers.GlobalMaxPooling2D(name="max_pool")(x)
     model = Functional(inputs, x, name=name)
     filename = f"{name}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
-    imagenet_utils.load_weights(model, weights, filename, _HASHES[filename])
+    imagenet_utils.load_weights(model, weights, filename, _HASHES[filename], folder="resnet")
     return model
 
 
