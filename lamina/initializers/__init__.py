@@ -262,11 +262,14 @@ random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, T
 variance_scaling, glorot_normal, glorot_uniform = VarianceScaling, GlorotNormal, GlorotUniform
 he_normal, he_uniform, lecun_normal, lecun_uniform = HeNormal, HeUniform, LecunNormal, LecunUniform
 
+from lamina.initializers.stft import STFT  # noqa: E402
+
+STFTInitializer = stft = STFT
 _FAMILY = Family(
     "initializer", Initializer,
     (Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, GlorotUniform,
-     GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity),
-    aliases={"zero": Zeros, "one": Ones, "uniform": RandomUniform, "normal": RandomNormal},
+     GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity, STFT),
+    aliases={"zero": Zeros, "one": Ones, "uniform": RandomUniform, "normal": RandomNormal, "STFTInitializer": STFT},
 )
 _BY_NAME = _FAMILY.by_name
 

@@ -202,6 +202,8 @@ class Layer(_tracking.Trackable, backend.BackendLayer):
             variable = backend.Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
                                         autocast=autocast, aggregation=aggregation, name=name or None)
         variable.constraint = constraints.get(constraint)
+        # the optimizer assigns such a variable its "gradient" instead of stepping (float8 scales)
+        variable.overwrite_with_gradient = bool(overwrite_with_gradient)
         variable.regularizer = None
         self._own_variables.append(variable)
         if not self._trainable:
