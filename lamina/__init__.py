@@ -25,12 +25,12 @@ def version():
 _LAZY_SUBMODULES = (
     "losses", "metrics", "optimizers", "callbacks", "datasets", "applications", "wrappers", "preprocessing",
     "testing", "config", "tree", "dtype_policies", "mixed_precision", "trainers", "demo",
-    "quantizers",
+    "quantizers", "legacy",
 )
 
 # Top-level classes that live in a lazily loaded subpackage: name -> that subpackage.
 _LAZY_NAMES = {"Loss": "losses", "Metric": "metrics", "Optimizer": "optimizers",
-               "DTypePolicy": "dtype_policies", "FloatDTypePolicy": "dtype_policies"}
+               "DTypePolicy": "dtype_policies", "FloatDTypePolicy": "dtype_policies", "Quantizer": "quantizers"}
 
 
 def __getattr__(name):

@@ -16,6 +16,7 @@ from lamina.utils.progbar import Progbar
 from lamina.utils.config_utils import Config
 from lamina.utils.io_utils import disable_interactive_logging, enable_interactive_logging, is_interactive_logging_enabled
 from lamina.utils.graph_utils import get_source_inputs
+from lamina.utils import legacy  # noqa: F401
 from lamina.backend import is_keras_tensor, standardize_dtype
 from lamina.trainers.data_adapters.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
