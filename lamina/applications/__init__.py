@@ -15,3 +15,7 @@ from lamina.applications.efficientnet import (EfficientNetB0, EfficientNetB1, Ef
 from lamina.applications import mobilenet_v2, mobilenet_v3  # noqa: F401
 from lamina.applications.mobilenet_v2 import MobileNetV2
 from lamina.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
+from lamina.applications import densenet, resnet50, resnet_v2, vgg16, vgg19, xception  # noqa: F401
+from lamina.applications.densenet import DenseNet121, DenseNet169, DenseNet201
+from lamina.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
+from lamina.applications.xception import Xception
