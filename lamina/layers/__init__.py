@@ -17,6 +17,7 @@ from lamina.layers.layer import Layer
 # Each family package lists its public classes in __all__.
 from lamina.layers.activations import *  # noqa: E402,F401,F403
 from lamina.layers.attention import *  # noqa: E402,F401,F403
+from lamina.layers.audio import *  # noqa: E402,F401,F403
 from lamina.layers.convolutional import *  # noqa: E402,F401,F403
 from lamina.layers.merging import *  # noqa: E402,F401,F403
 from lamina.layers.normalization import *  # noqa: E402,F401,F403

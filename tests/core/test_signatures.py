@@ -98,6 +98,10 @@ SPECIAL = {
     ("Bidirectional", "backward_layer"): layers.LSTM(2, go_backwards=True),
     ("Dense", "quantization_config"): {"mode": "int8"}, ("EinsumDense", "quantization_config"): {"mode": "int8"},
     ("EinsumDense", "gptq_unpacked_column_size"): 4,
+    ("STFTSpectrogram", "mode"): "magnitude", ("STFTSpectrogram", "frame_step"): 64,
+    ("STFTSpectrogram", "fft_length"): 512, ("STFTSpectrogram", "window"): "hamming",
+    ("STFTSpectrogram", "scaling"): "spectrum", ("MelSpectrogram", "sequence_length"): 1024,
+    ("MelSpectrogram", "window"): "hamming", ("MelSpectrogram", "max_freq"): 4000,
     ("Embedding", "quantization_config"): {"mode": "int8"}, ("StringLookup", "mask_token"): "", ("TextVectorization", "vocabulary"):
         ["a", "b"], ("EinsumDense", "bias_axes"): "c", ("GroupQueryAttention", "value_dim"): None,
 }

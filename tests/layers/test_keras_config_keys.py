@@ -33,8 +33,6 @@ LAMINA_LACKS = {
         "RandomPerspective", "RandomPosterization", "RandomSaturation", "RandomSharpness", "RandomShear",
         "Solarization")},
     "MaxNumBoundingBoxes": "bounding-box preprocessing is not implemented in lamina",
-    "MelSpectrogram": "audio preprocessing is not implemented in lamina",
-    "STFTSpectrogram": "audio preprocessing is not implemented in lamina",
     "Pipeline": "the preprocessing Pipeline layer is not implemented in lamina",
     "ReversibleEmbedding": "ReversibleEmbedding is not implemented in lamina",
     "SpectralNormalization": "SpectralNormalization is not implemented in lamina",
