@@ -220,6 +220,12 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", f
         )
     if float(sigma) <= 0:
         raise ValueError(f"elastic_transform: `sigma` must be positive. Received: sigma={sigma}")
+    return elastic_warp(images, alpha, float(sigma), int(6 * float(sigma)) | 1, interpolation, fill_mode, fill_value,
+                        seed, data_format)
+
+
+def elastic_warp(images, alpha, sigma, kernel_size, interpolation, fill_mode, fill_value, seed, data_format):
+    """``elastic_transform`` with the blur's kernel size given, so ``sigma`` and ``alpha`` may be tensors."""
     images = _core.convert_to_tensor(images)
     if len(images.shape) not in (3, 4):
         raise ValueError(
@@ -232,9 +238,8 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", f
         x = _ops.transpose(x, (0, 2, 3, 1))
     batch, height, width, channels = (int(d) for d in x.shape)
     dtype = _core.dtype(x) if backend.is_float_dtype(_core.dtype(x)) else backend.floatx()
-    size = int(6 * float(sigma)) | 1
-    noise = _random.normal((batch, height, width, 2), stddev=float(sigma), dtype=dtype, seed=seed)
-    field = gaussian_blur(noise, (size, size), (float(sigma), float(sigma)), data_format="channels_last") * alpha
+    noise = _random.normal((batch, height, width, 2), dtype=dtype, seed=seed) * sigma
+    field = gaussian_blur(noise, (kernel_size, kernel_size), (sigma, sigma), data_format="channels_last") * alpha
     rows = _core.cast(_ops.reshape(_ops.arange(height), (1, height, 1)), dtype)
     cols = _core.cast(_ops.reshape(_ops.arange(width), (1, 1, width)), dtype)
     src_y, src_x = rows + field[..., 0], cols + field[..., 1]

@@ -9,6 +9,9 @@ from lamina.layers.preprocessing.image_color import (AutoContrast, Equalization,
                                                      RandomColorJitter, RandomGrayscale, RandomHue, RandomInvert,
                                                      RandomPosterization, RandomSaturation, RandomSharpness,
                                                      Solarization)
+from lamina.layers.preprocessing.image_geometry import (RandomElasticTransform, RandomErasing, RandomGaussianBlur,
+                                                        RandomPerspective, RandomShear)
+from lamina.layers.preprocessing.image_mixing import CutMix, MixUp, Pipeline
 from lamina.layers.preprocessing.image_layers import CenterCrop, Rescaling, Resizing
 from lamina.layers.preprocessing.lookup import IntegerLookup, StringLookup
 from lamina.layers.preprocessing.normalization import Normalization
@@ -16,7 +19,8 @@ from lamina.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = ["AutoContrast", "Equalization", "RandomColorDegeneration", "RandomColorJitter", "RandomGrayscale",
            "RandomHue", "RandomInvert", "RandomPosterization", "RandomSaturation", "RandomSharpness", "Solarization",
-           "CategoryEncoding", "CenterCrop", "Discretization", "HashedCrossing", "Hashing", "IntegerLookup",
+           "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur", "RandomPerspective", "RandomShear",
+           "CutMix", "MixUp", "Pipeline", "CategoryEncoding", "CenterCrop", "Discretization", "HashedCrossing", "Hashing", "IntegerLookup",
            "Normalization", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomHeight",
            "RandomRotation", "RandomTranslation", "RandomWidth", "RandomZoom", "Rescaling", "Resizing",
            "StringLookup", "TextVectorization"]
