@@ -13,7 +13,7 @@ from lamina.ops._dispatch import symbolic
 
 __all__ = [
     "cholesky", "det", "slogdet", "eig", "eigh", "inv", "lu_factor", "norm", "qr", "solve", "solve_triangular",
-    "svd", "lstsq", "matrix_power", "pinv", "matrix_rank",
+    "svd", "lstsq", "matrix_power", "pinv", "matrix_rank", "cholesky_inverse", "jvp",
 ]
 
 
@@ -276,3 +276,51 @@ def matrix_rank(x):
         1
     """
     return _linalg().matrix_rank(x)
+
+
+@symbolic
+def cholesky_inverse(x, upper=False):
+    """The inverse of ``A = L @ L.T`` (or ``U.T @ U``) computed from its Cholesky factor ``x``.
+
+    Args:
+        x: the triangular factor, shape ``(..., M, M)``: lower ``L``, or upper ``U`` when ``upper``.
+        upper: whether ``x`` is the upper factor.
+
+    Example:
+        >>> ops.convert_to_numpy(ops.cholesky_inverse(ops.eye(2) * 2.0))
+        array([[0.25, 0.  ],
+               [0.  , 0.25]], dtype=float32)
+    """
+    _check_square("cholesky_inverse", x)
+    if not isinstance(upper, bool):
+        raise TypeError(f"cholesky_inverse: `upper` must be a bool. Received: upper={upper!r}")
+    return backend.extra_ops.cholesky_inverse(x, upper=upper)
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    """Forward-mode derivative: ``fun(*primals)`` and its Jacobian applied to ``tangents``.
+
+    Args:
+        fun: the function to differentiate; it takes ``len(primals)`` tensors and returns a
+            tensor or a nested structure of tensors (with ``has_aux``: a pair ``(output, aux)``).
+        primals: tuple or list of the points to differentiate at, one per argument of ``fun``.
+        tangents: tuple or list of the directions, with the structure and shapes of ``primals``.
+        has_aux: whether ``fun`` returns ``(output, aux)``; ``aux`` is returned, not differentiated.
+
+    Returns:
+        ``(primals_out, tangents_out)``, or ``(primals_out, tangents_out, aux)`` with ``has_aux``.
+
+    Example:
+        >>> out, slope = ops.jvp(ops.sin, (ops.zeros(()),), (ops.ones(()),))
+        >>> float(out), float(slope)
+        (0.0, 1.0)
+    """
+    if not callable(fun):
+        raise TypeError(f"jvp: `fun` must be callable. Received: fun={fun!r}")
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError(f"jvp: `primals` and `tangents` must be tuples or lists. Received: "
+                        f"primals={type(primals).__name__}, tangents={type(tangents).__name__}")
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: `primals` and `tangents` must have the same length. Received: "
+                         f"{len(primals)} primals, {len(tangents)} tangents")
+    return backend.extra_ops.jvp(fun, primals, tangents, has_aux=has_aux)

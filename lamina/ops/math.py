@@ -291,3 +291,9 @@ def logdet(x):
         1.3863
     """
     return backend.linalg.slogdet(x)[1]
+
+
+from lamina.ops.math_extra import *  # noqa: E402,F401,F403
+from lamina.ops.math_extra import __all__ as _extra_names  # noqa: E402
+
+__all__ += _extra_names

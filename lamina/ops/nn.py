@@ -493,3 +493,4 @@ def _finfo_max(dtype):
     import numpy as np
 
     return np.finfo(dtype).max if dtype != "bfloat16" else 3.38e38
+from lamina.ops.nn_blocks import *  # noqa: E402,F401,F403

@@ -659,3 +659,5 @@ from lamina.ops.numpy_shape import *  # noqa: E402,F401,F403
 from lamina.ops.numpy_reduce import *  # noqa: E402,F401,F403
 from lamina.ops.numpy_index import *  # noqa: E402,F401,F403
 from lamina.ops.numpy_create import *  # noqa: E402,F401,F403
+from lamina.ops.numpy_nan import *  # noqa: E402,F401,F403
+from lamina.ops.numpy_extra import *  # noqa: E402,F401,F403

@@ -38,3 +38,10 @@ CREATE = [
     "array", "eye", "tri", "linspace", "logspace", "geomspace", "empty", "full_like", "empty_like", "meshgrid",
     "indices",
 ]
+
+EXTRA = [
+    "bartlett", "blackman", "hamming", "hanning", "kaiser", "copy", "corrcoef", "divide_no_nan", "fabs", "fmax",
+    "fmin", "i0", "isneginf", "isposinf", "isreal", "ldexp", "nextafter", "unravel_index", "vander", "view",
+    "vectorize", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmedian", "nanpercentile", "nanprod",
+    "nanquantile", "nanstd", "nanvar",
+]

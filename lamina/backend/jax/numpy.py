@@ -143,3 +143,4 @@ from lamina.backend.jax.numpy_shape import *  # noqa: E402,F401,F403
 from lamina.backend.jax.numpy_reduce import *  # noqa: E402,F401,F403
 from lamina.backend.jax.numpy_index import *  # noqa: E402,F401,F403
 from lamina.backend.jax.numpy_create import *  # noqa: E402,F401,F403
+from lamina.backend.jax.numpy_extra import *  # noqa: E402,F401,F403

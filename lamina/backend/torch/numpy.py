@@ -298,3 +298,4 @@ from lamina.backend.torch.numpy_shape import *  # noqa: E402,F401,F403
 from lamina.backend.torch.numpy_reduce import *  # noqa: E402,F401,F403
 from lamina.backend.torch.numpy_index import *  # noqa: E402,F401,F403
 from lamina.backend.torch.numpy_create import *  # noqa: E402,F401,F403
+from lamina.backend.torch.numpy_extra import *  # noqa: E402,F401,F403
