@@ -270,6 +270,23 @@ def test_timeseries_shuffle_and_errors():
         utils.timeseries_dataset_from_array(data, None, 3, start_index=5, end_index=4)
 
 
+def test_split_sizes_match_keras():
+    keras_dataset_utils = pytest.importorskip("keras.src.utils.dataset_utils")
+    from lamina.utils.dataset_utils import _split_sizes
+
+    for left, right, total in [(0.8, None, 10), (None, 0.25, 7), (3, None, 10), (None, 4, 9), (0.5, 0.3, 11),
+                               (2, 5, 10), (0.34, None, 3)]:
+        assert _split_sizes(left, right, total) == \
+            keras_dataset_utils._rescale_dataset_split_sizes(left, right, total)
+    # Keras shuffles the sample list with Python's `random` seeded by `seed`.
+    order = list(range(10))
+    import random
+
+    random.Random(4).shuffle(order)
+    left, right = utils.split_dataset(np.arange(10), left_size=0.6, shuffle=True, seed=4)
+    assert [int(v) for v in left] + [int(v) for v in right] == order
+
+
 def test_split_dataset_fractions_and_types():
     x, y = np.arange(20).reshape(10, 2), np.arange(10)
     left, right = utils.split_dataset((x, y), left_size=0.7)
