@@ -1,4 +1,4 @@
-"""Erasing, blur, warps, MixUp/CutMix and Pipeline against Keras 3 where settings fix the result."""
+"""Erasing, blur, warps, MixUp/CutMix, RandAugment/AugMix and Pipeline against Keras 3 where settings fix the result."""
 
 import numpy as np
 import pytest
@@ -26,6 +26,8 @@ RANDOM = [
     ("RandomElasticTransform", dict(factor=(1.0, 1.0), scale=0.8, seed=2)),
     ("MixUp", dict(alpha=0.5, seed=2)),
     ("CutMix", dict(seed=2)),
+    ("RandAugment", dict(num_ops=3, factor=0.6, seed=2)),
+    ("AugMix", dict(num_chains=2, chain_depth=2, all_ops=False, seed=2)),
 ]
 
 CONFIG_ARGS = {"Pipeline": dict(layers=[])}
@@ -45,7 +47,8 @@ def test_deterministic_settings_equal_keras(name, kwargs):
     np.testing.assert_allclose(first, np.moveaxis(ours, -1, 1), atol=1e-3)
 
 
-@pytest.mark.parametrize("name", [d[0] for d in DETERMINISTIC] + ["RandomShear", "MixUp", "CutMix", "Pipeline"])
+@pytest.mark.parametrize("name", [d[0] for d in DETERMINISTIC] + ["RandomShear", "MixUp", "CutMix", "Pipeline",
+                                                                    "RandAugment", "AugMix"])
 def test_config_keys_equal_keras(name):
     keras = _keras()
     kwargs = CONFIG_ARGS.get(name, {})
@@ -84,7 +87,7 @@ def test_random_settings(name, kwargs):
 def test_some_random_layers_change_images():
     for layer in (layers.RandomPerspective(scale=0.6, seed=2), layers.RandomShear(0.4, seed=2),
                   layers.RandomElasticTransform(factor=(1.0, 1.0), seed=2), layers.MixUp(seed=2),
-                  layers.RandomErasing(factor=(1.0, 1.0), seed=2)):
+                  layers.RandomErasing(factor=(1.0, 1.0), seed=2), layers.RandAugment(num_ops=3, seed=2)):
         assert not np.allclose(npy(layer(IMAGES)), IMAGES), type(layer).__name__
 
 

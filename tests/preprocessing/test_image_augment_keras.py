@@ -34,7 +34,7 @@ DETERMINISTIC = [
 # (class name, kwargs, input, value range the output stays in)
 RANDOM = [
     ("Solarization", dict(addition_factor=0.3, threshold_factor=0.6, seed=1), IMAGES, (0, 255)),
-    ("RandomGrayscale", dict(factor=0.5, seed=1), IMAGES, (0, 255)),
+    ("RandomGrayscale", dict(factor=0.8, seed=2), IMAGES, (0, 255)),
     ("RandomInvert", dict(factor=0.8, seed=1), IMAGES, (0, 255)),
     ("RandomPosterization", dict(factor=(1, 6), seed=1), IMAGES, (0, 255)),
     ("RandomHue", dict(factor=0.5, seed=1), IMAGES, (0, 255)),
