@@ -16,6 +16,7 @@ from lamina.regularizers import Regularizer
 from lamina.models import Functional, Model, Sequential
 from lamina.backend.common.random_seed import SeedGenerator
 from lamina.saving.checkpoint import Checkpoint
+from lamina.ops._remat import remat
 
 
 def version():
