@@ -37,6 +37,9 @@ for _conv in ("Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose"
     REQUIRED[_conv] = {"filters": 2, "kernel_size": 2}
 for _pool in ("AveragePooling1D", "AveragePooling2D", "AveragePooling3D"):
     REQUIRED[_pool] = {"pool_size": 2}
+for _adaptive in ("AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
+                  "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D"):
+    REQUIRED[_adaptive] = {"output_size": 2}
 for _rnn in ("GRU", "GRUCell", "LSTM", "LSTMCell", "SimpleRNN", "SimpleRNNCell"):
     REQUIRED[_rnn] = {"units": 2}
 # Layers that take a layer or cell: built around a small one.

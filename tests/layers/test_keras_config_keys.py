@@ -24,8 +24,6 @@ keras = keras_or_skip()
 
 # Keras layers that lamina does not have at all (out of scope here), with the reason.
 LAMINA_LACKS = {
-    **{f"Adaptive{kind}Pooling{d}D": "adaptive pooling is not implemented in lamina"
-       for kind in ("Average", "Max") for d in (1, 2, 3)},
     **{name: "image augmentation layer not implemented in lamina" for name in (
         "AugMix", "AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "CutMix", "Equalization",
         "MixUp", "RandAugment", "RandomColorDegeneration", "RandomColorJitter", "RandomElasticTransform",
@@ -45,7 +43,7 @@ REQUIRED = {
     "units": 3, "axes": 1, "equation": "ab,bc->ac", "output_shape": 4, "input_dim": 5, "output_dim": 3,
     "stddev": 0.1, "head_dim": 4, "num_query_heads": 2, "num_key_value_heads": 1, "num_bins": 4, "num_heads": 2,
     "key_dim": 4, "dims": (1,), "factor": 0.1, "height_factor": 0.1, "width_factor": 0.1, "n": 2, "scale": 0.5,
-    "target_shape": (2,),
+    "target_shape": (2,), "output_size": 2,
 }
 # Layers whose defaults alone do not make a usable layer in Keras.
 EXTRA = {"CategoryEncoding": {"num_tokens": 4}, "Discretization": {"num_bins": 3}, "InputLayer": {"shape": (3,)}}
