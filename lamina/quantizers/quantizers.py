@@ -22,6 +22,16 @@ def _float8_spec(dtype, where):
     return _FLOAT8[dtype]
 
 
+def int8_matmul(x1, x2):
+    """``x1 @ x2`` of two int8 tensors, accumulated and returned in int32."""
+    return backend.quantized.int8_matmul(ops.convert_to_tensor(x1), ops.convert_to_tensor(x2))
+
+
+def int8_einsum(subscripts, x1, x2):
+    """``einsum(subscripts, x1, x2)`` of two int8 tensors, accumulated and returned in int32."""
+    return backend.quantized.int8_einsum(subscripts, ops.convert_to_tensor(x1), ops.convert_to_tensor(x2))
+
+
 class Quantizer:
     """Base class of weight and activation quantizers.
 

@@ -306,6 +306,9 @@ class KernelQuantization(QuantizedMixin):
     def _contract(self, inputs, kernel):
         return ops.matmul(inputs, kernel)
 
+    def _contract_int8(self, inputs, kernel):
+        return quantizers.quantizers.int8_matmul(inputs, kernel)
+
     def _inputs_grad(self, upstream, float_kernel):
         return ops.matmul(upstream, ops.transpose(float_kernel))
 
@@ -344,7 +347,7 @@ class KernelQuantization(QuantizedMixin):
 
             if mode == "int8" and self.inputs_quantizer is not None:
                 q, inputs_scale = self._inputs_quantized(x)
-                y = self._contract(ops.cast(q, "int32"), ops.cast(kernel, "int32"))
+                y = self._contract_int8(q, kernel)
                 divisor = ops.multiply(self._int8_scale_for_output(scales[0]), self._input_scale_for_output(inputs_scale))
                 return ops.divide(ops.cast(y, self.compute_dtype), divisor), grad
             if mode == "int8":

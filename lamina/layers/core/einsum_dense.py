@@ -3,6 +3,7 @@
 import re
 
 from lamina import activations, constraints, initializers, ops, regularizers
+from lamina.quantizers import quantizers
 from lamina.layers.core._lora import LoRAMixin
 from lamina.layers.core._quantized import KernelQuantization
 from lamina.layers.core._quantized_einsum import EinsumScaleLayout
@@ -192,6 +193,9 @@ class EinsumDense(KernelQuantization, LoRAMixin, Layer):
 
     def _contract(self, inputs, kernel):
         return ops.einsum(self.equation, inputs, kernel)
+
+    def _contract_int8(self, inputs, kernel):
+        return quantizers.int8_einsum(self.equation, inputs, kernel)
 
     def _inputs_grad(self, upstream, float_kernel):
         return ops.einsum(self._layout.input_grad_equation, upstream, float_kernel)
