@@ -422,7 +422,7 @@ def _broadcast_spec(spec, structure, count, name):
     if spec is None:
         return [None] * count
     if isinstance(structure, (tuple, dict)) and isinstance(spec, (tuple, dict)) and not _is_shape(spec):
-        flat = _leaves(spec) if isinstance(spec, dict) else [s for s in spec]
+        flat = [spec[k] for k in structure] if isinstance(spec, dict) else list(spec)
         if len(flat) != count:
             raise ValueError(f"Dataset.padded_batch: `{name}` must match the element's structure "
                              f"({count} arrays). Received: {name}={spec!r}")

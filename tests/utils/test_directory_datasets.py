@@ -340,6 +340,10 @@ def test_dataset_chaining_semantics():
         list(ds.map(explode).prefetch(2))
     with pytest.raises(ValueError, match="different shapes"):
         list(ds.map(lambda v: np.ones(int(v) + 1)).batch(2))
+    ragged = ds.take(3).map(lambda v: (np.ones(int(v) + 1), v))
+    (x, y), = list(ragged.padded_batch(3, padded_shapes=((4,), ()), padding_values=(-1.0, 0)))
+    np.testing.assert_array_equal(x, [[1, -1, -1, -1], [1, 1, -1, -1], [1, 1, 1, -1]])
+    assert y.tolist() == [0, 1, 2]
 
 
 def test_image_folder_trains_with_fit_evaluate_predict(tmp_path):
