@@ -17,6 +17,7 @@ from lamina.models import Functional, Model, Sequential
 from lamina.backend.common.random_seed import SeedGenerator
 from lamina.saving.checkpoint import Checkpoint
 from lamina.ops._remat import remat
+from lamina.layers.remat_scope import RematScope
 
 
 def version():

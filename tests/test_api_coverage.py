@@ -75,8 +75,6 @@ UNOWNED = {
     "visualization": "drawing boxes/masks and image galleries (matplotlib)",
     "distillation": "knowledge-distillation model and losses (added in Keras 3.12)",
     "saving.KerasFileEditor": "inspecting and editing the weights of a .keras file",
-    "RematScope": "remat for the layers created inside the scope; needs a hook in Layer.__call__ (lamina.remat "
-                  "itself works)",
 }
 
 # The namespaces most Keras code uses must hold at least MIN_CORE_SHARE of Keras's names, and

@@ -11,6 +11,7 @@ from lamina import backend
 from lamina.backend import KerasTensor, tree
 from lamina.backend.common import naming
 from lamina.layers import _context, _tracking
+from lamina.layers import remat_scope
 from lamina.layers._call_inputs import (
     _attach_masks,
     _cast_specs,
@@ -105,7 +106,7 @@ class Layer(_tracking.Trackable, backend.BackendLayer):
         self.input_spec = None
         # Bookkeeping: the variables also reached through attributes, graph nodes, losses.
         self._set_untracked(_own_variables=[], _regularized=[], _losses=[], _inbound_nodes=[],
-                            _outbound_nodes=[])
+                            _outbound_nodes=[], _remat_mode=remat_scope.current_remat_mode())
         self._build_shapes = None
         from lamina import regularizers
 
@@ -308,7 +309,10 @@ class Layer(_tracking.Trackable, backend.BackendLayer):
             if top:
                 self._clear_losses()
             with _context.CallContext(training), self._autocast_scope():
-                outputs = self.call(*args, **kwargs)
+                if self._remat_mode is None:
+                    outputs = self.call(*args, **kwargs)
+                else:
+                    outputs = remat_scope.call_with_remat(self, args, kwargs)
             if self.activity_regularizer is not None:
                 for out in tree.flatten(outputs):
                     self.add_loss(self.activity_regularizer(out))

@@ -87,3 +87,65 @@ def test_remat_custom_train_step_on_symbolic_and_eager_inputs():
     assert ops.shape(block(ops.ones((4, 3)))) == (4, 2)
     with pytest.raises(TypeError, match="remat: expected a callable. Received: f=3"):
         lamina.remat(3)
+
+
+def _recorded_remat(monkeypatch):
+    import lamina.ops._remat as remat_module
+
+    wrapped = []
+    original = remat_module.remat
+
+    def recording(f):
+        wrapped.append(getattr(f, "__self__", None) or getattr(f, "__name__", f))
+        return original(f)
+
+    monkeypatch.setattr(remat_module, "remat", recording)
+    return wrapped
+
+
+@pytest.mark.parametrize("mode,kwargs,expected", [
+    ("full", {}, ["a", "b", "c"]),
+    ("list_of_layers", {"layer_names": ["b"]}, ["b"]),
+    ("larger_than", {"output_size_threshold": 40}, ["a"]),   # a: 4x16=64 elements, b and c: 4x8=32
+    ("activations", {}, ["relu"]),                            # only a has an activation besides linear
+    (None, {}, []),
+])
+def test_remat_scope_picks_the_layers(monkeypatch, mode, kwargs, expected):
+    wrapped = _recorded_remat(monkeypatch)
+    with lamina.RematScope(mode="full"):
+        with lamina.RematScope(mode=mode, **kwargs):  # the innermost scope wins
+            a = lamina.layers.Dense(16, activation="relu", name="a")
+            b = lamina.layers.Dense(8, name="b")
+        c = lamina.layers.Dense(8, name="c")
+    outside = lamina.layers.Dense(8, name="outside")
+    x = ops.ones((4, 3))
+    outside(b(a(x)))
+    names = [w.name if isinstance(w, lamina.layers.Layer) else w for w in wrapped]
+    if mode == "activations":
+        names = [n for n in names if n != "linear"]
+    assert names == [n for n in expected if n != "c"]
+    wrapped.clear()
+    c(x)
+    assert [w.name for w in wrapped] == ["c"]
+
+
+def test_remat_scope_model_trains_like_without():
+    results = []
+    for scoped in (False, True):
+        lamina.utils.set_random_seed(3)
+        scope = lamina.RematScope(mode="full") if scoped else lamina.RematScope(mode=None)
+        with scope:
+            model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(8, activation="tanh"),
+                                       lamina.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        x = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
+        model.fit(x, x[:, :1], epochs=2, batch_size=8, verbose=0)
+        results.append(model.predict(x, verbose=0))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-6)
+
+
+def test_remat_scope_errors():
+    with pytest.raises(ValueError, match="RematScope: expected mode to be one of .* Received: mode='some'"):
+        lamina.RematScope(mode="some")
+    with pytest.raises(ValueError, match="output_size_threshold"):
+        lamina.RematScope(mode="larger_than", output_size_threshold=-1)
