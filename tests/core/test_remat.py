@@ -68,7 +68,7 @@ def test_remat_inside_a_layer_trains_like_without():
         model = lamina.Model(inputs, lamina.layers.Dense(1)(block(inputs)))
         model.compile(optimizer="sgd", loss="mse")
         x = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
-        model.fit(x, x[:, :1], epochs=2, batch_size=8, verbose=0)
+        model.fit(x, x[:, :1], epochs=1, batch_size=8, verbose=0)
         results.append(model.predict(x, verbose=0))
         if lamina.backend.backend() == "torch":
             model.train_on_batch(x[:8], x[:8, :1])
@@ -139,7 +139,7 @@ def test_remat_scope_model_trains_like_without():
                                        lamina.layers.Dense(1)])
         model.compile(optimizer="sgd", loss="mse")
         x = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
-        model.fit(x, x[:, :1], epochs=2, batch_size=8, verbose=0)
+        model.fit(x, x[:, :1], epochs=1, batch_size=8, verbose=0)
         results.append(model.predict(x, verbose=0))
     np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-6)
 
