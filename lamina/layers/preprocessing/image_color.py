@@ -66,7 +66,7 @@ class Equalization(ImageAugmentation):
     Example:
         >>> x = np.array([0.0, 10.0, 10.0, 20.0]).reshape((1, 2, 2, 1))
         >>> ops.convert_to_numpy(lamina.layers.Equalization()(x)).ravel().tolist()
-        [0.0, 191.0, 191.0, 255.0]
+        [0.0, 170.0, 170.0, 255.0]
     """
 
     _config_keys = ("bins", "value_range")
