@@ -137,14 +137,15 @@ def encode_labels(labels, label_mode, num_classes):
 
 def directory_dataset(caller, directory, formats, load, labels, label_mode, class_names, batch_size,
                       shuffle, seed, validation_split, subset, follow_links, verbose,
-                      batch=lambda ds, n: ds.batch(n)):
+                      batch=lambda ds, n: ds.batch(n), format="tf"):
     """Builds the dataset(s) of a ``*_dataset_from_directory`` helper.
 
     ``load(path)`` reads one file into an array (run in worker threads); ``batch(ds, n)``
-    batches the loaded elements.
+    batches the loaded elements. ``format="grain"`` builds a grain ``IterDataset`` instead.
     """
     check_dataset_args(caller, labels, label_mode, class_names, validation_split, subset, shuffle,
                        seed)
+    check_format(caller, format)
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
                                    or batch_size < 1):
         raise ValueError(f"{caller}: `batch_size` must be a positive integer or None. Received: "
@@ -170,6 +171,11 @@ def directory_dataset(caller, directory, formats, load, labels, label_mode, clas
             kind = f"{part} " if part else ""
             raise ValueError(f"{caller}: no {kind}files found in directory {directory!r}. "
                              f"Allowed formats: {formats}")
+        if format == "grain":
+            ds = _grain_dataset(list(part_paths), part_labels, load, shuffle_part, seed, batch_size)
+            ds.class_names = class_names
+            ds.file_paths = list(part_paths)
+            return ds
         path_array = np.asarray(part_paths, dtype=object)
         if label_mode is None:
             ds = Dataset.from_tensor_slices(path_array)
@@ -191,6 +197,34 @@ def directory_dataset(caller, directory, formats, load, labels, label_mode, clas
     if subset == "both":
         return build("training", shuffle), build("validation", False)
     return build(subset, shuffle)
+
+
+def check_format(caller, format):
+    if format not in ("tf", "grain"):
+        raise ValueError(f"{caller}: `format` must be 'tf' (a lamina.utils.Dataset, which has tf.data's "
+                         f"methods) or 'grain' (a grain IterDataset). Received: format={format!r}")
+
+
+def import_grain(caller):
+    try:
+        import grain
+    except ImportError as e:
+        raise ImportError(f"{caller}: format='grain' needs the grain package: `pip install grain` "
+                          "(or lamina[grain]).") from e
+    return grain
+
+
+def _grain_dataset(paths, labels, load, shuffle, seed, batch_size):
+    grain = import_grain("*_dataset_from_directory")
+    if labels is None:
+        ds = grain.MapDataset.source(paths)
+    else:
+        ds = grain.MapDataset.source([(p, labels[i]) for i, p in enumerate(paths)])
+    if shuffle:
+        ds = ds.shuffle(seed=int(seed))
+    ds = ds.map(load if labels is None else (lambda item: (load(item[0]), item[1])))
+    ds = ds.to_iter_dataset()
+    return ds if batch_size is None else ds.batch(batch_size)
 
 
 def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None):

@@ -11,7 +11,8 @@ from lamina.utils import dataset_utils
 
 def text_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None,
                                 batch_size=32, max_length=None, shuffle=True, seed=None,
-                                validation_split=None, subset=None, follow_links=False, verbose=True):
+                                validation_split=None, subset=None, follow_links=False, format="tf",
+                                verbose=True):
     """A dataset of ``(texts, labels)`` batches read from a folder of ``.txt`` files.
 
     With ``labels="inferred"`` each subfolder of ``directory`` is a class (sorted
@@ -32,11 +33,13 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
         validation_split: fraction of the files held out for validation.
         subset: ``"training"``, ``"validation"`` or ``"both"`` (returns both datasets).
         follow_links: also walk folders reached through symbolic links.
+        format: ``"tf"`` returns a ``lamina.utils.Dataset`` (tf.data's methods, no
+            TensorFlow); ``"grain"`` returns a grain ``IterDataset`` (needs grain).
         verbose: print how many files and classes were found.
 
     Returns:
-        A ``lamina.utils.Dataset`` with ``class_names`` and ``file_paths`` attributes, or a
-        tuple ``(train, validation)`` when ``subset="both"``.
+        A ``lamina.utils.Dataset`` (or grain ``IterDataset``) with ``class_names`` and
+        ``file_paths`` attributes, or a tuple ``(train, validation)`` when ``subset="both"``.
 
     Example:
         >>> ds = lamina.utils.text_dataset_from_directory("reviews/", batch_size=16)  # doctest: +SKIP
@@ -50,7 +53,7 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
     load = functools.partial(_read_text, max_length=max_length)
     return dataset_utils.directory_dataset(
         caller, directory, (".txt",), load, labels, label_mode, class_names, batch_size, shuffle,
-        seed, validation_split, subset, follow_links, verbose)
+        seed, validation_split, subset, follow_links, verbose, format=format)
 
 
 def _read_text(path, max_length=None):

@@ -18,7 +18,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                                  seed=None, validation_split=None, subset=None,
                                  interpolation="bilinear", follow_links=False,
                                  crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
-                                 data_format=None, verbose=True):
+                                 data_format=None, format="tf", verbose=True):
     """A dataset of ``(images, labels)`` batches read from a folder of image files.
 
     With ``labels="inferred"`` each subfolder of ``directory`` is a class (sorted
@@ -47,11 +47,13 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
             before resizing, so images are not distorted.
         pad_to_aspect_ratio: pad (with zeros) to the target aspect ratio before resizing.
         data_format: ``"channels_last"`` or ``"channels_first"``; default the config's.
+        format: ``"tf"`` returns a ``lamina.utils.Dataset`` (tf.data's methods, no
+            TensorFlow); ``"grain"`` returns a grain ``IterDataset`` (needs grain).
         verbose: print how many files and classes were found.
 
     Returns:
-        A ``lamina.utils.Dataset`` with ``class_names`` and ``file_paths`` attributes, or a
-        tuple ``(train, validation)`` when ``subset="both"``.
+        A ``lamina.utils.Dataset`` (or grain ``IterDataset``) with ``class_names`` and
+        ``file_paths`` attributes, or a tuple ``(train, validation)`` when ``subset="both"``.
 
     Example:
         >>> ds = lamina.utils.image_dataset_from_directory("photos/", image_size=(64, 64),
@@ -81,7 +83,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                              pad_to_aspect_ratio=pad_to_aspect_ratio)
     return dataset_utils.directory_dataset(
         caller, directory, ALLOWED_FORMATS, load, labels, label_mode, class_names, batch_size,
-        shuffle, seed, validation_split, subset, follow_links, verbose)
+        shuffle, seed, validation_split, subset, follow_links, verbose, format=format)
 
 
 def _check_size(size, caller, name):

@@ -2,12 +2,13 @@
 
 import numpy as np
 
+from lamina.utils import dataset_utils
 from lamina.utils.dataset import Dataset
 
 
 def timeseries_dataset_from_array(data, targets, sequence_length, sequence_stride=1, sampling_rate=1,
                                   batch_size=128, shuffle=False, seed=None, start_index=None,
-                                  end_index=None):
+                                  end_index=None, format="tf"):
     """A dataset of sliding windows over ``data`` (with their targets).
 
     Window ``i`` starts at ``start_index + i * sequence_stride`` and holds
@@ -26,9 +27,11 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
         seed: seed of the shuffles.
         start_index: first step used (inclusive); default 0.
         end_index: steps at or after it are not used; default ``len(data)``.
+        format: ``"tf"`` returns a ``lamina.utils.Dataset`` (tf.data's methods, no
+            TensorFlow); ``"grain"`` returns a grain ``IterDataset`` (needs grain).
 
     Returns:
-        A ``lamina.utils.Dataset`` of ``(windows, targets)`` batches (or ``windows``).
+        A dataset of ``(windows, targets)`` batches (or ``windows``).
 
     Example:
         >>> ds = lamina.utils.timeseries_dataset_from_array(
@@ -37,6 +40,7 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
         [[0, 1, 2], [2, 3, 4], [4, 5, 6], [6, 7, 8]]
     """
     caller = "timeseries_dataset_from_array"
+    dataset_utils.check_format(caller, format)
     data = data if isinstance(data, np.ndarray) else np.asarray(data)
     n = len(data)
     for name, value in (("sequence_length", sequence_length), ("sequence_stride", sequence_stride),
@@ -75,6 +79,16 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
     offsets = np.arange(sequence_length, dtype="int64") * sampling_rate
     window_data = data[start:end]
     target_data = None if targets is None else targets[start:]
+
+    if format == "grain":
+        grain = dataset_utils.import_grain(caller)
+        windows = [window_data[p + offsets] for p in positions]
+        items = windows if target_data is None else [(w, target_data[p]) for w, p in zip(windows, positions)]
+        ds = grain.MapDataset.source(items)
+        if shuffle:
+            ds = ds.shuffle(seed=int(seed))
+        ds = ds.to_iter_dataset()
+        return ds if batch_size is None else ds.batch(batch_size)
 
     def make():
         for p in positions:

@@ -391,6 +391,8 @@ def test_fit_takes_repeated_datasets_class_weight_and_grain():
     source = grain.MapDataset.source([(x[i], y[i]) for i in range(20)]).batch(5)
     assert len(model.fit(source, epochs=2, verbose=0).history["loss"]) == 2
     assert model.predict(source.to_iter_dataset(), verbose=0).shape == (20, 2)
+    windows = utils.timeseries_dataset_from_array(x, y, sequence_length=1, batch_size=5, format="grain")
+    assert len(model.fit(windows.map(lambda e: (e[0][:, 0], e[1])), verbose=0).history["loss"]) == 1
 
 
 # -- real Keras as the oracle, through its grain path (needs grain; no TensorFlow) -----------
@@ -421,6 +423,14 @@ def test_images_match_keras_grain_path(tmp_path):
             np.testing.assert_allclose(lx, np.asarray(kx), atol=1e-3, err_msg=str(kwargs))
             np.testing.assert_array_equal(ly, np.asarray(ky))
             assert ly.dtype == np.asarray(ky).dtype
+    # format="grain" gives a grain dataset with Keras's shuffled order for the same seed.
+    common = dict(image_size=(8, 8), batch_size=2, seed=9, verbose=False)
+    theirs = keras.utils.image_dataset_from_directory(root, format="grain", **common)
+    ours = utils.image_dataset_from_directory(root, format="grain", **common)
+    assert ours.class_names == theirs.class_names and ours.file_paths == theirs.file_paths
+    for (kx, ky), (lx, ly) in zip(theirs, ours, strict=True):
+        np.testing.assert_allclose(lx, np.asarray(kx), atol=1e-3)
+        np.testing.assert_array_equal(ly, np.asarray(ky))
 
 
 def test_text_and_timeseries_match_keras_grain_path(tmp_path):
@@ -441,3 +451,16 @@ def test_text_and_timeseries_match_keras_grain_path(tmp_path):
     for (kx, ky), (lx, ly) in zip(theirs, ours, strict=True):
         np.testing.assert_array_equal(lx, np.asarray(kx))
         np.testing.assert_array_equal(ly, np.asarray(ky))
+    kwargs.update(shuffle=True, seed=3)
+    theirs = keras.utils.timeseries_dataset_from_array(data, targets, format="grain", **kwargs)
+    ours = utils.timeseries_dataset_from_array(data, targets, format="grain", **kwargs)
+    for (kx, ky), (lx, ly) in zip(theirs, ours, strict=True):
+        np.testing.assert_array_equal(np.asarray(lx), np.asarray(kx))
+        np.testing.assert_array_equal(np.asarray(ly), np.asarray(ky))
+    theirs = keras.utils.text_dataset_from_directory(root, format="grain", batch_size=2, seed=1, verbose=False)
+    ours = utils.text_dataset_from_directory(root, format="grain", batch_size=2, seed=1, verbose=False)
+    for (kx, ky), (lx, ly) in zip(theirs, ours, strict=True):
+        assert [str(t) for t in kx] == [str(t) for t in lx]
+        np.testing.assert_array_equal(np.asarray(ly), np.asarray(ky))
+    with pytest.raises(ValueError, match="`format` must be 'tf'"):
+        utils.text_dataset_from_directory(root, format="torch")
