@@ -109,7 +109,7 @@ def abs_max_quantize_grouped_with_zero_point(inputs, block_size, value_range=(-8
     Returns:
         ``(quantized, scale, zero_point)``; scale and zero point are ``(n_groups, output_dim)``.
     """
-    del to_numpy  # one host implementation serves both (Keras's two give the same values)
+    del to_numpy  # one host implementation serves both (Keras's device path agrees to float32 rounding)
     source_dtype = backend.standardize_dtype(ops.dtype(inputs))
     x = np.asarray(ops.convert_to_numpy(inputs))
     if x.ndim != 2:
