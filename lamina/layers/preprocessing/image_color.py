@@ -275,10 +275,10 @@ class RandomSaturation(ImageAugmentation):
     A draw ``u`` from ``factor``'s range multiplies the HSV saturation by
     ``u / (1 - u)`` (0 gives grayscale, 0.5 keeps the image, 1 saturates fully). As in
     Keras 3 the images go to HSV as they are and the new saturation is clipped to
-    ``value_range``.
+    ``value_range`` (so draws below 0 give grayscale).
 
     Args:
-        factor: a number ``f`` in [0, 1] (range ``(0, f)``) or a pair.
+        factor: a number ``f`` in [0, 1] (range ``(-f, f)``, as Keras 3) or a pair in [-1, 1].
         value_range: the input's ``(low, high)``.
         data_format: ``"channels_last"`` or ``"channels_first"``.
         seed: integer seed.
@@ -293,7 +293,7 @@ class RandomSaturation(ImageAugmentation):
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
-        self.factor = check_range_factor("RandomSaturation", "factor", factor, (0, 1))
+        self.factor = check_range_factor("RandomSaturation", "factor", factor, (-1, 1))
         self.value_range = check_value_range("RandomSaturation", value_range)
 
     def augment(self, images):
@@ -310,7 +310,8 @@ class RandomColorDegeneration(ImageAugmentation):
     """Blends each image towards its grayscale version by a random amount while training.
 
     Args:
-        factor: a number ``f`` in [0, 1] (range ``(0, f)``) or a pair: 0 keeps the image, 1 is grayscale.
+        factor: a number ``f`` in [0, 1] (range ``(-f, f)``, as Keras 3) or a pair in [-1, 1]: 0 keeps
+            the image, 1 is grayscale, negative values move away from gray.
         value_range: the input's ``(low, high)``; outputs are clipped to it.
         data_format: ``"channels_last"`` or ``"channels_first"``.
         seed: integer seed.
@@ -325,7 +326,7 @@ class RandomColorDegeneration(ImageAugmentation):
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
-        self.factor = check_range_factor("RandomColorDegeneration", "factor", factor, (0, 1))
+        self.factor = check_range_factor("RandomColorDegeneration", "factor", factor, (-1, 1))
         self.value_range = check_value_range("RandomColorDegeneration", value_range)
 
     def augment(self, images):
