@@ -7,9 +7,9 @@ Example:
     [('bias', 'float32'), ('kernel', 'int8'), ('kernel_scale', 'float32')]
 """
 
-from lamina.quantizers.quantization_config import (Float8QuantizationConfig, Int4QuantizationConfig,
+from lamina.quantizers.quantization_config import (Float8QuantizationConfig, Int4QuantizationConfig,  # noqa: F401
                                                    Int8QuantizationConfig, QuantizationConfig)
-from lamina.quantizers.quantizers import (AbsMaxQuantizer, Quantizer, abs_max_quantize,
+from lamina.quantizers.quantizers import (AbsMaxQuantizer, Quantizer, abs_max_quantize,  # noqa: F401
                                           abs_max_quantize_grouped_with_zero_point, compute_float8_amax_history,
                                           compute_float8_scale, dequantize_with_sz_map, fake_quant_with_min_max_vars,
                                           pack_int4, quantize_and_dequantize, unpack_int4)

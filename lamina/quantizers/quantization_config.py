@@ -1,8 +1,8 @@
 """Quantization configs: which mode, and which quantizers, ``quantize`` uses."""
 
+from lamina.dtype_policies import QUANTIZATION_MODES
 from lamina.quantizers.quantizers import AbsMaxQuantizer
 
-QUANTIZATION_MODES = ("int8", "float8", "int4", "gptq", "awq")
 # The modes lamina implements; GPTQ and AWQ need calibration data and are not built.
 SUPPORTED_MODES = ("int8", "float8", "int4")
 
