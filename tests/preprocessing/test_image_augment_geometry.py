@@ -157,3 +157,13 @@ def test_saved_in_a_model_and_reloaded(tmp_path):
                                atol=1e-4)
     assert [type(la).__name__ for la in loaded.layers] == [type(la).__name__ for la in model.layers]
     assert loaded.layers[2].get_config() == model.layers[2].get_config()
+
+
+def test_layers_train_inside_a_compiled_step():
+    model = lamina.Sequential([lamina.Input((8, 6, 3)), layers.Equalization(), layers.RandomPosterization(4, seed=1),
+                               layers.RandomHue(0.3, seed=1), layers.RandomErasing(seed=1),
+                               layers.RandomElasticTransform(seed=1), layers.CutMix(seed=1), layers.MixUp(seed=1),
+                               layers.Flatten(), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(IMAGES / 255.0, np.ones((3, 1), "float32"), batch_size=3, epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()

@@ -1,6 +1,7 @@
 """Colour augmentation layers (Keras 3's): values change, pixels stay where they are."""
 
 from lamina import ops
+from lamina import random as lamina_random
 from lamina.layers.preprocessing.image_augmentation import RandomBrightness, RandomContrast
 from lamina.layers.preprocessing.image_base import (ImageAugmentation, check_range_factor, check_value_range,
                                                     rescale)
@@ -82,7 +83,9 @@ class Equalization(ImageAugmentation):
         x = rescale(channel, self.value_range, (0, 255))
         bins = self.bins
         index = ops.clip(ops.cast(ops.cast(x, "float32") * (bins - 1) / 255.0, "int32"), 0, bins - 1)
-        hist = ops.bincount(ops.reshape(index, (-1,)), minlength=bins)
+        flat = ops.reshape(index, (-1,))
+        # A segment sum has a static length, so this runs inside compiled steps (bincount does not on JAX).
+        hist = ops.segment_sum(ops.ones_like(flat), flat, num_segments=bins)
         cdf = ops.cumsum(hist)
         cdf_min = ops.min(ops.where(cdf > 0, cdf, ops.max(cdf)))
         denominator = cdf[-1] - cdf_min
@@ -217,8 +220,6 @@ class RandomPosterization(ImageAugmentation):
         self.value_range = check_value_range("RandomPosterization", value_range)
 
     def augment(self, images):
-        from lamina import random as lamina_random
-
         batch = _batch(images)
         low, high = int(self.factor[0]), int(self.factor[1])
         if low != high:
