@@ -287,9 +287,9 @@ def cholesky_inverse(x, upper=False):
         upper: whether ``x`` is the upper factor.
 
     Example:
-        >>> ops.convert_to_numpy(ops.cholesky_inverse(ops.eye(2) * 2.0))
-        array([[0.25, 0.  ],
-               [0.  , 0.25]], dtype=float32)
+        >>> ops.convert_to_numpy(ops.cholesky_inverse(ops.convert_to_tensor([[2.0, 0.0], [1.0, 1.0]])))
+        array([[ 0.5, -0.5],
+               [-0.5,  1. ]], dtype=float32)
     """
     _check_square("cholesky_inverse", x)
     if not isinstance(upper, bool):

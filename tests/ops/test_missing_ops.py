@@ -48,7 +48,7 @@ CASES = {
     "fmax": lambda o: o.fmax(XN, Y), "fmin": lambda o: o.fmin(Y, XN), "fmax_int": lambda o: o.fmax(I, IPOS),
     "i0": lambda o: o.i0(X), "i0_int": lambda o: o.i0(I),
     "isneginf": lambda o: o.isneginf(XINF), "isposinf": lambda o: o.isposinf(XINF), "isreal": lambda o: o.isreal(X),
-    "ldexp": lambda o: o.ldexp(X, I), "nextafter": lambda o: o.nextafter(X, Y),
+    "ldexp": lambda o: o.ldexp(X, I),
     "nanargmax": lambda o: o.nanargmax(XN), "nanargmax_axis": lambda o: o.nanargmax(XN, axis=1),
     "nanargmin_keepdims": lambda o: o.nanargmin(XN, axis=0, keepdims=True),
     "nancumprod": lambda o: o.nancumprod(XN, axis=1), "nancumsum": lambda o: o.nancumsum(XN),
@@ -147,6 +147,16 @@ class _Symbolic:
             return fn(*args, **kwargs)
 
         return call
+
+
+def test_nextafter_steps_to_the_adjacent_float32():
+    # Against NumPy: Keras's torch backend steps in float64 and rounds back, returning x1 unchanged.
+    got = lamina.ops.nextafter(X, Y)
+    assert str(lamina.ops.dtype(got)) == "float32"
+    np.testing.assert_array_equal(lamina.ops.convert_to_numpy(got), np.nextafter(X, Y))
+    ints = lamina.ops.nextafter(I, IPOS)
+    assert str(lamina.ops.dtype(ints)) == "float32"
+    np.testing.assert_array_equal(lamina.ops.convert_to_numpy(ints), np.nextafter(I.astype("float32"), IPOS.astype("float32")))
 
 
 def test_errors_name_the_function_and_argument():

@@ -100,9 +100,10 @@ def ldexp(x1, x2):
 
 
 def nextafter(x1, x2):
+    # In the result dtype itself: the float64 neighbour of a float32 rounds back to the float32.
     x1, x2 = _t(x1), _t(x2)
-    out = torch.nextafter(x1.to(torch.float64), x2.to(torch.float64))
-    return out.to(_result(x1, x2, float_result=True))
+    dtype = _result(x1, x2, float_result=True)
+    return torch.nextafter(x1.to(dtype), x2.to(dtype))
 
 
 def unravel_index(indices, shape):
