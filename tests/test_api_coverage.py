@@ -74,7 +74,6 @@ UNOWNED = {
     "utils.bounding_boxes": "bounding-box format conversion, IoU and box encoding ops",
     "visualization": "drawing boxes/masks and image galleries (matplotlib)",
     "distillation": "knowledge-distillation model and losses (added in Keras 3.12)",
-    "saving.KerasFileEditor": "inspecting and editing the weights of a .keras file",
 }
 
 # The namespaces most Keras code uses must hold at least MIN_CORE_SHARE of Keras's names, and

@@ -1,6 +1,7 @@
 """Saving and loading: configs, whole-model archives, weights and checkpoints."""
 
 from lamina.saving.checkpoint import Checkpoint, CheckpointReader, latest_checkpoint, load_checkpoint
+from lamina.saving.file_editor import KerasFileEditor
 from lamina.saving.object_registry import (
     CustomObjectScope,
     custom_object_scope,
