@@ -163,8 +163,9 @@ def test_enable_lora_errors_name_the_layer_and_argument():
 
 
 @pytest.mark.parametrize("cls,args", [("Dense", (3,)), ("EinsumDense", ("ab,bc->ac", 3)), ("Embedding", (5, 3))])
-def test_quantization_config_other_than_none_is_refused(cls, args):
+def test_quantization_config_that_is_not_a_config_is_refused(cls, args):
     getattr(layers, cls)(*args, quantization_config=None)
+    getattr(layers, cls)(*args, quantization_config=lamina.quantizers.Int8QuantizationConfig())
     with pytest.raises(ValueError, match=f"{cls} layer 'q'.*quantization_config.*Received: quantization_config="):
         getattr(layers, cls)(*args, quantization_config={"mode": "int8"}, name="q")
 
