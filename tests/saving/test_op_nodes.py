@@ -295,7 +295,7 @@ NOT_BUILT_BY_RECIPE = [
     "image.MapCoordinates", "image.PadImages", "image.PerspectiveTransform", "image.Resize", "image.SSIM",
     "image.ScaleAndTranslate",
     "linalg.Lstsq", "linalg.Norm", "math.ExtractSequences", "math.FFT", "math.FFT2", "math.IFFT2", "math.IRFFT",
-    "math.InTopK", "math.SegmentMax", "math.SegmentSum", "math.TopK", "nn.AveragePool", "nn.CTCDecode",
+    "math.ISTFT", "math.InTopK", "math.STFT", "math.SegmentMax", "math.SegmentSum", "math.TopK", "nn.AveragePool", "nn.CTCDecode",
     "nn.CTCLoss", "nn.Conv", "nn.ConvTranspose", "nn.DepthwiseConv", "nn.MaxPool", "nn.Moments", "nn.MultiHot",
     "nn.OneHot", "nn.SeparableConv", "nn.SparseCategoricalCrossentropy", "nn.Threshold", "numpy.Abs",
     "numpy.AllClose", "numpy.Arange", "numpy.Argpartition", "numpy.ArraySplit", "numpy.Bincount",
