@@ -82,3 +82,21 @@ def test_errors_name_the_argument():
         ops.istft(np.ones((4, 9), "float32"), 16, 4, 16)
     with pytest.raises(ValueError, match="istft: `sequence_stride` must be a positive integer"):
         ops.istft((np.ones((4, 9), "float32"),) * 2, 16, 0, 16)
+
+
+def test_keras_file_holding_stft_and_istft_loads_in_lamina_and_back(tmp_path):
+    keras = keras_or_skip()
+    inputs = keras.Input((64,))
+    real, imag = keras.ops.stft(inputs, 16, 8, 16, window="hamming")
+    outputs = [real, keras.ops.istft((real, imag), 16, 8, 16, length=64, window="hamming")]
+    path = str(tmp_path / "stft.keras")
+    keras.Model(inputs, outputs).save(path)
+    model = lamina.saving.load_model(path)
+    x = SIGNAL[0, :2, :64]
+    want = [keras.ops.convert_to_numpy(t) for t in keras.saving.load_model(path)(x)]
+    for got, expected in zip(model(x), want):
+        np.testing.assert_allclose(_np(got), expected, rtol=1e-4, atol=1e-4)
+    again = str(tmp_path / "again.keras")
+    model.save(again)
+    for got, expected in zip(keras.saving.load_model(again)(x), want):
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(got), expected, rtol=1e-4, atol=1e-4)
