@@ -33,6 +33,9 @@ KERAS_MODULES["keras"] = ["lamina.models", "lamina.dtype_policies"]
 KERAS_MODULES["keras.src.models.functional"] = ["lamina.models"]
 KERAS_MODULES["keras.src.models.sequential"] = ["lamina.models"]
 KERAS_MODULES["keras.src.models.model"] = ["lamina.models"]
+# Layers Keras defines inside its application modules (ConvNeXt's LayerScale ...).
+KERAS_MODULES["keras.src.applications.convnext"] = ["lamina.applications.convnext"]
+KERAS_MODULES["keras.src.applications.inception_resnet_v2"] = ["lamina.applications.inception_resnet_v2"]
 
 # Modules searched for plain functions written as ``{"class_name": "function"}``.
 FUNCTION_MODULES = ("lamina.activations", "lamina.losses", "lamina.metrics", "lamina.initializers",
