@@ -48,13 +48,6 @@ DELIBERATE = {
 
 # "namespace.name" -> the open work that owns it (printed, not failed; remove an entry once it lands).
 IN_PROGRESS = {
-    **{f"applications.{n}": "applications families" for n in (
-        "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtSmall", "ConvNeXtTiny", "ConvNeXtXLarge", "EfficientNetV2B0",
-        "EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3", "EfficientNetV2L", "EfficientNetV2M",
-        "EfficientNetV2S", "InceptionResNetV2", "InceptionV3", "NASNetLarge", "NASNetMobile", "convnext",
-        "efficientnet_v2", "inception_resnet_v2", "inception_v3", "nasnet")},
-    "layers.AugMix": "augmentation layers",
-    "layers.RandAugment": "augmentation layers",
     "layers.ContrastLimitedAdaptiveHistogramEqualization": "augmentation layers",
     "layers.MaxNumBoundingBoxes": "augmentation layers",
     "optimizers.MultiOptimizer": "optimizers",
