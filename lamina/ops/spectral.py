@@ -156,7 +156,8 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
     Example:
         >>> signal = ops.convert_to_tensor(np.sin(np.arange(64) / 3.0).astype("float32"))
         >>> frames = ops.stft(signal, 16, 4, 16)
-        >>> bool(np.allclose(ops.convert_to_numpy(ops.istft(frames, 16, 4, 16)), ops.convert_to_numpy(signal), atol=1e-5))
+        >>> back = ops.istft(frames, 16, 4, 16)
+        >>> bool(np.allclose(ops.convert_to_numpy(back), ops.convert_to_numpy(signal), atol=1e-5))
         True
     """
     _check_lengths("istft", sequence_length, sequence_stride, fft_length)

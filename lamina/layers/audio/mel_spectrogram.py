@@ -1,6 +1,6 @@
 """MelSpectrogram: STFT power on the mel scale, optionally in decibels."""
 
-from lamina import backend, ops
+from lamina import ops
 from lamina.layers.layer import Layer
 from lamina.ops._windows import check_window_name
 
