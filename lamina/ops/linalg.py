@@ -297,6 +297,7 @@ def cholesky_inverse(x, upper=False):
     return backend.extra_ops.cholesky_inverse(x, upper=upper)
 
 
+@symbolic
 def jvp(fun, primals, tangents, has_aux=False):
     """Forward-mode derivative: ``fun(*primals)`` and its Jacobian applied to ``tangents``.
 

@@ -149,6 +149,21 @@ class _Symbolic:
         return call
 
 
+def test_jvp_in_a_functional_model():
+    x, t = lamina.Input((4,)), lamina.Input((4,))
+    out, slope = lamina.ops.jvp(lambda a: lamina.ops.sin(a) * 2.0, (x,), (t,))
+    assert tuple(out.shape) == tuple(slope.shape) == (None, 4)
+    got = lamina.Model([x, t], [out, slope]).predict([X, Y], verbose=0)
+    np.testing.assert_allclose(got[1], 2 * np.cos(X) * Y, rtol=1e-5, atol=1e-6)
+
+
+def test_batched_cholesky_inverse_against_numpy():
+    # Keras's JAX backend solves a batch against a 2-D identity, which JAX reads as a batch of vectors.
+    factors = np.stack([LOWER, LOWER * 0.5 + np.eye(3, dtype="float32")])
+    got = lamina.ops.convert_to_numpy(lamina.ops.cholesky_inverse(factors))
+    np.testing.assert_allclose(got, np.linalg.inv(factors @ np.swapaxes(factors, -1, -2)), rtol=1e-4, atol=1e-6)
+
+
 def test_nextafter_steps_to_the_adjacent_float32():
     # Against NumPy: Keras's torch backend steps in float64 and rounds back, returning x1 unchanged.
     got = lamina.ops.nextafter(X, Y)
@@ -221,3 +236,30 @@ def test_adaptive_pooling_model_saves_and_loads(tmp_path):
     model.save(path)
     loaded = lamina.models.load_model(path)
     np.testing.assert_allclose(loaded.predict(POOL[2], verbose=0), model.predict(POOL[2], verbose=0))
+
+
+def test_keras_file_with_the_new_op_nodes_loads_in_lamina(tmp_path):
+    # Ops with static arguments, which the generic recipe of tests/saving/test_op_nodes.py cannot build.
+    keras = keras_or_skip()
+    K = keras.ops
+    img = keras.Input((6, 6, 8))
+    data, ids = keras.Input((2,)), keras.Input((), dtype="int32")
+    first = K.transpose(img, (0, 3, 1, 2))
+    flat = K.reshape(img, (-1, 288))
+    outputs = [
+        K.adaptive_average_pool(img, (4, 3)), K.adaptive_max_pool(first, (4, 4), data_format="channels_first"),
+        K.space_to_depth(K.depth_to_space(img, 2), 2), K.fold(K.unfold(first, 2, stride=2), 6, 2, stride=2),
+        K.psnr(img, img * 0.5, 2.0), K.nanquantile(flat, 0.3, axis=1), K.corrcoef(flat),
+        K.nanpercentile(flat, 40.0, axis=-1, method="lower"),
+        K.segment_min(data, ids, num_segments=3), K.segment_prod(data, ids, num_segments=3),
+    ]
+    model = keras.Model([img, data, ids], outputs)
+    path = str(tmp_path / "new_ops.keras")
+    model.save(path)
+    rng = np.random.default_rng(3)
+    feed = [rng.normal(size=(3, 6, 6, 8)).astype("float32"),
+            rng.normal(size=(3, 2)).astype("float32"), np.array([0, 2, 2], "int32")]
+    expected = model(feed)
+    got = lamina.models.load_model(path)(feed)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(lamina.ops.convert_to_numpy(g), keras.ops.convert_to_numpy(e), rtol=1e-4, atol=1e-5)

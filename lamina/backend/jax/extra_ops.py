@@ -54,7 +54,9 @@ def fold(x, output_size, kernel_size, dilation, padding, stride):
 
 def cholesky_inverse(x, upper=False):
     x = _float(x)
-    inverse_factor = jsl.solve_triangular(x, jnp.eye(x.shape[-1], dtype=x.dtype), lower=not upper)
+    # The identity spans the batch: jax reads a 2-D `b` beside a batched `a` as a batch of vectors.
+    identity = jnp.broadcast_to(jnp.eye(x.shape[-1], dtype=x.dtype), x.shape)
+    inverse_factor = jsl.solve_triangular(x, identity, lower=not upper)
     if upper:
         return jnp.matmul(inverse_factor, jnp.swapaxes(inverse_factor, -1, -2))
     return jnp.matmul(jnp.swapaxes(inverse_factor, -1, -2), inverse_factor)
