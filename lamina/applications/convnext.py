@@ -64,8 +64,9 @@ class LayerScale(KerasApplicationLayer):
         if input_shape[-1] is not None and input_shape[-1] != self.projection_dim:
             raise ValueError(f"LayerScale '{self.name}': the input's last axis must have projection_dim="
                              f"{self.projection_dim} channels. Received input shape {tuple(input_shape)}")
+        # Unnamed, as in Keras (its variable is called "variable").
         self.gamma = self.add_weight(shape=(self.projection_dim,), initializer=Constant(self.init_values),
-                                     trainable=True, name="gamma")
+                                     trainable=True)
 
     def call(self, x):
         return x * self.gamma
