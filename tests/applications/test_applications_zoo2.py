@@ -42,7 +42,7 @@ def test_matches_keras_recorded_model(fn):
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * max(1.0, np.abs(want).max()))
 
 
-@pytest.mark.parametrize("fn", ["EfficientNetB7", "EfficientNetV2L", "ConvNeXtXLarge", "NASNetLarge"])
+@pytest.mark.parametrize("fn", ["EfficientNetB7", "ConvNeXtXLarge", "NASNetLarge"])
 def test_largest_variants_match_keras_counts(fn):
     if fn not in GOLDEN:
         pytest.skip(f"{fn} not recorded")
