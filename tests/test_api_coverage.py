@@ -63,7 +63,6 @@ IN_PROGRESS = {
 # issue takes it (listed in the report of the coverage issue).
 UNOWNED = {
     "layers.ReversibleEmbedding": "an Embedding whose transpose is a projection (KerasHub-style)",
-    "layers.SpectralNormalization": "a wrapper layer normalizing a kernel by its spectral norm",
     "utils.bounding_boxes": "bounding-box format conversion, IoU and box encoding ops",
     "visualization": "drawing boxes/masks and image galleries (matplotlib)",
     "distillation": "knowledge-distillation model and losses (added in Keras 3.12)",
