@@ -52,12 +52,6 @@ def pooled(x, pooling, avg_name=None, max_name=None):
     return x
 
 
-def check_variant(function, value, argument, allowed):
-    """Raises a clear error when ``value`` is not one of ``allowed``."""
-    if value not in allowed:
-        raise ValueError(f"{function}: `{argument}` must be one of {sorted(allowed)}. Received: {argument}={value!r}")
-
-
 class KerasApplicationLayer(Layer):
     """Base of the small layers Keras defines inside its application modules.
 
