@@ -310,8 +310,8 @@ NOT_BUILT_BY_RECIPE = [
     "numpy.Vsplit", "numpy.Vstack",
 ]
 # Keras on torch cannot run these on the recipe's data (Cholesky of a matrix that is not
-# positive definite raises; torch.imag refuses real tensors).
-NOT_BUILT_ON_BACKEND = {"torch": {"linalg.Cholesky", "numpy.Imag"}}
+# positive definite raises; torch.imag, which ViewAsReal uses, refuses real tensors).
+NOT_BUILT_ON_BACKEND = {"torch": {"linalg.Cholesky", "math.ViewAsReal", "numpy.Imag"}}
 # Keras 3.15's sparsemax returns rows of zeros for inputs in (0.1, 0.9) on JAX, where
 # sparsemax rows must sum to 1 (lamina's do): the file loads; values are not compared.
 # EmptyLike's values are uninitialized memory on either side.
