@@ -7,6 +7,7 @@ import numpy as np
 from lamina import backend, ops
 from lamina.utils._family import Family
 from lamina.backend.common.random_seed import draw_seed
+from lamina.initializers.base import Initializer
 
 
 class _HostRandom:
@@ -42,23 +43,6 @@ class _HostRandom:
 
 
 _random = _HostRandom()
-
-
-class Initializer:
-    """Base class: subclasses implement ``__call__(shape, dtype=None)`` and ``get_config``."""
-
-    def __call__(self, shape, dtype=None):
-        raise TypeError(f"{type(self).__name__} must implement __call__(shape, dtype=None) to be an initializer.")
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def clone(self):
-        return type(self).from_config(self.get_config())
 
 
 class _Seeded(Initializer):

@@ -1,7 +1,7 @@
 """The STFT initializer: Conv1D kernels whose outputs are the real or imaginary STFT bins."""
 
 from lamina import backend, ops
-from lamina.initializers import Initializer
+from lamina.initializers.base import Initializer
 from lamina.ops._windows import check_window_name, window_values
 
 

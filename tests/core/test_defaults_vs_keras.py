@@ -26,10 +26,12 @@ MODULES = {
     "mixed_precision": "mixed_precision", "dtype_policies": "dtype_policies", "applications": "applications",
 }
 
+_SAFE_MODE_NONE = (
+    "None means 'the enclosing SafeModeScope, True outside one'; Keras's True is also overridden by an "
+    "enclosing scope, so both refuse unsafe code unless a scope or the caller allows it")
 DELIBERATE = {
-    "saving.deserialize_keras_object.safe_mode": (
-        "None means 'the enclosing SafeModeScope, True outside one'; Keras's True is also overridden by an "
-        "enclosing scope, so both refuse unsafe code unless a scope or the caller allows it"),
+    "saving.deserialize_keras_object.safe_mode": _SAFE_MODE_NONE,
+    "utils.deserialize_keras_object.safe_mode": _SAFE_MODE_NONE,
 }
 
 _MISSING = object()

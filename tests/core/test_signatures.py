@@ -31,6 +31,8 @@ REQUIRED = {
     "RandomZoom": {"height_factor": 0.1}, "RepeatVector": {"n": 2}, "Rescaling": {"scale": 0.5},
     "Reshape": {"target_shape": (2,)}, "Resizing": {"height": 2, "width": 2},
     "SpatialDropout1D": {"rate": 0.1}, "SpatialDropout2D": {"rate": 0.1}, "SpatialDropout3D": {"rate": 0.1},
+    "RandomColorDegeneration": {"factor": 0.5}, "RandomHue": {"factor": 0.5}, "RandomPosterization": {"factor": 4},
+    "RandomSaturation": {"factor": 0.5}, "RandomSharpness": {"factor": 0.5},
 }
 for _conv in ("Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "ConvLSTM1D",
               "ConvLSTM2D", "ConvLSTM3D", "SeparableConv1D", "SeparableConv2D"):
@@ -47,6 +49,7 @@ WRAPPING = {
     "Bidirectional": lambda: {"layer": layers.LSTM(2)}, "TimeDistributed": lambda: {"layer": layers.Dense(2)},
     "RNN": lambda: {"cell": layers.SimpleRNNCell(2)},
     "StackedRNNCells": lambda: {"cells": [layers.SimpleRNNCell(2), layers.SimpleRNNCell(2)]},
+    "Pipeline": lambda: {"layers": [layers.Rescaling(0.5)]}, "SpectralNormalization": lambda: {"layer": layers.Dense(2)},
 }
 ABSTRACT = {"Layer", "Wrapper", "InputLayer"}  # base classes; InputLayer is checked in tests/core
 # Wrappers of one backend's native code: built from a torch module, a JAX function or a Flax
@@ -89,6 +92,7 @@ NOT_IN_CONFIG = {
     ("CategoryEncoding", "max_tokens"): "the old name of num_tokens; it sets num_tokens, which is in the config",
     ("LSTM", "use_cudnn"): "picks the fused kernel or not, with the same result; not saved, as in Keras",
     ("GRU", "use_cudnn"): "picks the fused kernel or not, with the same result; not saved, as in Keras",
+    ("RandomGrayscale", "seed"): "seeds its draws; Keras 3 leaves it out of RandomGrayscale's config too",
 }
 # (layer, argument) -> the value to use instead of VALUES' (the generic one does not fit).
 SPECIAL = {
@@ -107,6 +111,10 @@ SPECIAL = {
     ("MelSpectrogram", "window"): "hamming", ("MelSpectrogram", "max_freq"): 4000,
     ("Embedding", "quantization_config"): {"mode": "int8"}, ("StringLookup", "mask_token"): "", ("TextVectorization", "vocabulary"):
         ["a", "b"], ("EinsumDense", "bias_axes"): "c", ("GroupQueryAttention", "value_dim"): None,
+    ("RandomColorJitter", "brightness_factor"): 0.2, ("RandomColorJitter", "contrast_factor"): 0.2,
+    ("RandomColorJitter", "saturation_factor"): 0.5, ("RandomColorJitter", "hue_factor"): 0.2,
+    ("RandomErasing", "scale"): (0.1, 0.2), ("RandomErasing", "fill_value"): 0.5,
+    ("SpectralNormalization", "power_iterations"): 3,
 }
 
 

@@ -27,7 +27,6 @@ LAMINA_LACKS = {
     "ContrastLimitedAdaptiveHistogramEqualization": "image augmentation layer not implemented in lamina",
     "MaxNumBoundingBoxes": "bounding-box preprocessing is not implemented in lamina",
     "ReversibleEmbedding": "ReversibleEmbedding is not implemented in lamina",
-    "SpectralNormalization": "SpectralNormalization is not implemented in lamina",
     "TFSMLayer": "loads TensorFlow SavedModels, which need TensorFlow",
 }
 
