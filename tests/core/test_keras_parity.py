@@ -53,6 +53,8 @@ def test_activation_matches_keras(name):
     ("glorot_uniform", (3, 3, 16, 32)),
 ])
 def test_initializer_statistics_match_keras(name, shape):
+    keras.utils.set_random_seed(0)  # both draws fixed: a statistical bound must not flake
+    lamina.utils.set_random_seed(0)
     ours = _np(lamina.initializers.get(name)(shape, dtype="float32"))
     theirs = keras.ops.convert_to_numpy(keras.initializers.get(name)(shape, dtype="float32"))
     assert ours.shape == theirs.shape
